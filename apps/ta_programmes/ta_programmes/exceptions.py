@@ -1,0 +1,69 @@
+"""Frappe exception classes for the app, one per kind of core rule violation.
+
+API clients see the class name in ``exc_type`` and can react to it; the desk shows the
+translated message and title.
+"""
+
+import frappe
+
+from ta_programmes.core import errors as core
+
+
+class TAValidationError(frappe.ValidationError):
+	pass
+
+
+class InvalidDateRangeError(TAValidationError):
+	pass
+
+
+class InvalidSharesError(TAValidationError):
+	pass
+
+
+class NotInProgrammeError(TAValidationError):
+	pass
+
+
+class NegativeValueError(TAValidationError):
+	pass
+
+
+class InvalidParticipantsError(TAValidationError):
+	pass
+
+
+class DuplicateRowError(TAValidationError):
+	pass
+
+
+class MissingValueError(TAValidationError):
+	pass
+
+
+class InvalidValueError(TAValidationError):
+	pass
+
+
+class InvalidDemoDataError(TAValidationError):
+	pass
+
+
+_BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
+	core.InvalidDateRange: InvalidDateRangeError,
+	core.InvalidShares: InvalidSharesError,
+	core.NotInProgramme: NotInProgrammeError,
+	core.NegativeValue: NegativeValueError,
+	core.InvalidParticipants: InvalidParticipantsError,
+	core.DuplicateRow: DuplicateRowError,
+	core.MissingValue: MissingValueError,
+	core.InvalidValue: InvalidValueError,
+	core.InvalidDemoData: InvalidDemoDataError,
+}
+
+
+def for_violation(violation: core.RuleViolation) -> type[TAValidationError]:
+	for cls in type(violation).__mro__:
+		if cls in _BY_VIOLATION:
+			return _BY_VIOLATION[cls]
+	return TAValidationError

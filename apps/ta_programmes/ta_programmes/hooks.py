@@ -1,0 +1,36 @@
+app_name = "ta_programmes"
+app_title = "TA Programmes"
+app_publisher = "ta_programmes developers"
+app_description = "Technical-assistance programmes against cybercrime, with human-rights oversight built in"
+app_email = "dev@ta-programmes.invalid"
+app_license = "mit"
+required_apps = []
+
+# Controllers carry generated type annotations (see "begin: auto-generated types").
+export_python_type_annotations = True
+
+# Installation
+after_install = "ta_programmes.install.after_install"
+after_migrate = "ta_programmes.install.after_migrate"
+
+# Roles are shipped as fixtures, filtered by name so that nothing else is exported.
+fixtures = [
+	{"dt": "Role", "filters": [["name", "like", "TA %"]]},
+]
+
+# Row-level rules (see permissions.py)
+permission_query_conditions = {
+	"TA Programme": "ta_programmes.permissions.programme_query",
+	"TA Activity": "ta_programmes.permissions.activity_query",
+	"TA Donor": "ta_programmes.permissions.donor_query",
+}
+
+has_permission = {
+	"TA Programme": "ta_programmes.permissions.programme_permission",
+	"TA Activity": "ta_programmes.permissions.activity_permission",
+	"TA Donor": "ta_programmes.permissions.donor_permission",
+}
+
+
+# Desk assets
+app_include_js = "/assets/ta_programmes/js/ta_common.js"

@@ -1,0 +1,97 @@
+"""Row-level permission rules, in one place.
+
+A user whose only TA role is TA Donor sees only what the donors they are linked to (through
+``TA Donor User``) fund: those donors' own records, the programmes with a funding line from
+them, and those programmes' activities. Every other role is governed by the doctype
+permissions alone. Both hooks are wired in ``hooks.py``: the query condition restricts lists,
+reports and ``frappe.get_list``; ``has_permission`` restricts single documents (form, REST,
+``frappe.client.get``).
+"""
+
+import frappe
+
+DONOR_ROLE = "TA Donor"
+READ_PTYPES = (None, "read", "select", "print")
+# Roles that see every programme; a donor user holding one of these is not restricted.
+UNRESTRICTED_ROLES = {
+	"TA Administrator",
+	"TA Programme Manager",
+	"TA Programme Officer",
+	"TA OHCHR Reviewer",
+	"TA Civil Society Reviewer",
+	"TA M&E Officer",
+	"System Manager",
+}
+
+
+def is_restricted_donor(user: str | None = None) -> bool:
+	user = user or frappe.session.user
+	if user == "Administrator":
+		return False
+	roles = set(frappe.get_roles(user))
+	return DONOR_ROLE in roles and not roles & UNRESTRICTED_ROLES
+
+
+def donors_of(user: str) -> list[str]:
+	return frappe.get_all("TA Donor User", filters={"user": user, "parenttype": "TA Donor"}, pluck="parent")
+
+
+def _in_list(values: list[str]) -> str:
+	return ", ".join(frappe.db.escape(v) for v in values) if values else "''"
+
+
+def programme_query(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not is_restricted_donor(user):
+		return ""
+	return (
+		"`tabTA Programme`.`name` in (select `parent` from `tabTA Funding Line` "
+		f"where `parenttype` = 'TA Programme' and `donor` in ({_in_list(donors_of(user))}))"
+	)
+
+
+def activity_query(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not is_restricted_donor(user):
+		return ""
+	return (
+		"`tabTA Activity`.`programme` in (select `parent` from `tabTA Funding Line` "
+		f"where `parenttype` = 'TA Programme' and `donor` in ({_in_list(donors_of(user))}))"
+	)
+
+
+def donor_query(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	if not is_restricted_donor(user):
+		return ""
+	return f"`tabTA Donor`.`name` in ({_in_list(donors_of(user))})"
+
+
+def funds(user: str, programme: str | None) -> bool:
+	if not programme:
+		return False
+	donors = donors_of(user)
+	return bool(donors) and bool(
+		frappe.db.exists("TA Funding Line", {"parenttype": "TA Programme", "parent": programme, "donor": ("in", donors)})
+	)
+
+
+def programme_permission(doc, ptype=None, user=None, debug=False) -> bool:
+	user = user or frappe.session.user
+	if not is_restricted_donor(user):
+		return True
+	return ptype in READ_PTYPES and funds(user, doc.name)
+
+
+def activity_permission(doc, ptype=None, user=None, debug=False) -> bool:
+	user = user or frappe.session.user
+	if not is_restricted_donor(user):
+		return True
+	return ptype in READ_PTYPES and funds(user, doc.programme)
+
+
+def donor_permission(doc, ptype=None, user=None, debug=False) -> bool:
+	user = user or frappe.session.user
+	if not is_restricted_donor(user):
+		return True
+	return ptype in READ_PTYPES and doc.name in donors_of(user)

@@ -1,0 +1,49 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from ta_programmes.core import rules as R
+from ta_programmes.enforce import as_date, as_datetime, rules
+
+
+class TAActivity(Document):
+	def validate(self):
+		if not (self.programme and frappe.db.exists("TA Programme", self.programme)):
+			return  # Frappe's own mandatory and link checks report this next.
+		programme = frappe.get_cached_doc("TA Programme", self.programme)
+		if not self.time_zone and self.beneficiary_state:
+			self.time_zone = frappe.db.get_value("TA Beneficiary State", self.beneficiary_state, "time_zone")
+		trainers = self.trainer_facts()
+		with rules():
+			R.check_date_order(as_datetime(self.start), as_datetime(self.end), _("Start"), _("End"), allow_equal=False)
+			R.check_within(
+				as_datetime(self.start),
+				as_datetime(self.end),
+				as_date(programme.planned_start),
+				as_date(programme.planned_end),
+				_("The activity"),
+				_("the programme's planned period"),
+			)
+			scope = programme.scope()
+			R.check_member(self.beneficiary_state, scope["states"], _("Beneficiary state"), self.programme)
+			R.check_member(self.thematic_area, scope["themes"], _("Thematic area"), self.programme)
+			R.check_time_zone(_("Host time zone"), self.time_zone)
+			R.check_delivery_mode(self.delivery_mode, self.venue, self.city, self.online_link)
+			R.check_unique(((r.idx, r.trainer, r.trainer_name or r.trainer) for r in self.trainers), _("Trainer"))
+			for row in self.trainers:
+				R.check_non_negative(_("Hours"), row.hours, row.idx)
+				active, vetting = trainers.get(row.trainer, (True, None))
+				R.check_trainer_assignable(row.idx, row.trainer_name or row.trainer, active, vetting)
+			R.check_non_negative(_("Planned participants"), self.planned_participants)
+			actuals = (self.actual_participants, self.participants_women, self.participants_men, self.participants_other)
+			R.check_actuals_only_when_delivered(self.status, actuals)
+			R.check_participants(*actuals)
+
+	def trainer_facts(self) -> dict[str, tuple[bool, str | None]]:
+		names = [r.trainer for r in self.trainers if r.trainer]
+		if not names:
+			return {}
+		rows = frappe.get_all(
+			"TA Trainer", filters={"name": ("in", names)}, fields=["name", "active", "vetting_status"]
+		)
+		return {r.name: (bool(r.active), r.vetting_status) for r in rows}

@@ -1,0 +1,30 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import today
+
+from ta_programmes.core import rules as R
+from ta_programmes.enforce import as_date, rules
+
+
+class TABeneficiaryState(Document):
+	def validate(self):
+		if not self.time_zone:
+			self.time_zone = default_time_zone(self.country)
+		with rules():
+			R.check_time_zone(_("Default time zone"), self.time_zone)
+			R.check_risk_rating(self.hr_risk_rating, as_date(self.risk_rated_on), self.risk_source, as_date(today()))
+			R.check_unique(
+				((row.idx, (row.institution_name or "").strip().casefold(), row.institution_name) for row in self.institutions),
+				_("Institution"),
+			)
+			if self.status == "Suspended":
+				R.check_required(_("Suspension reason"), self.suspension_reason, _("to suspend a state"))
+
+
+def default_time_zone(country: str | None) -> str | None:
+	"""The first time zone Frappe lists for the country, if any."""
+	if not country:
+		return None
+	zones = (frappe.db.get_value("Country", country, "time_zones") or "").split()
+	return zones[0] if zones else None
