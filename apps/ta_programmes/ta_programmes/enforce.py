@@ -20,8 +20,11 @@ from ta_programmes.exceptions import for_violation
 def rules() -> Iterator[None]:
 	try:
 		yield
-	except RuleViolation as violation:
-		frappe.throw(violation.render(_), exc=for_violation(violation), title=_(violation.title))
+		return
+	except RuleViolation as caught:
+		violation = caught
+	# Raised outside the except block so that the error is not chained to the core violation.
+	frappe.throw(violation.render(_), exc=for_violation(violation), title=_(violation.title))
 
 
 def as_date(value) -> date | None:
