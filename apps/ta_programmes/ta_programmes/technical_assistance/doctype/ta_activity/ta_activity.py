@@ -7,6 +7,43 @@ from ta_programmes.enforce import as_date, as_datetime, rules
 
 
 class TAActivity(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_activity_trainer.ta_activity_trainer import TAActivityTrainer
+
+		activity_type: DF.Literal["Training", "Workshop", "Legislative Advisory", "Study Visit", "Mentoring", "Awareness Campaign", "Equipment/Tools"]
+		actual_participants: DF.Int
+		beneficiary_state: DF.Link
+		category: DF.Data | None
+		city: DF.Data | None
+		delivery_mode: DF.Literal["In person", "Online", "Hybrid"]
+		description: DF.TextEditor | None
+		end: DF.Datetime
+		includes_hr_module: DF.Check
+		institution_type: DF.Literal["", "Police", "Prosecution", "Judiciary", "CERT", "Ministry", "Parliament", "Civil Society", "Private Sector", "Academia"]
+		language: DF.Link | None
+		naming_series: DF.Literal["TAA-.YYYY.-"]
+		online_link: DF.Data | None
+		participants_men: DF.Int
+		participants_other: DF.Int
+		participants_women: DF.Int
+		planned_participants: DF.Int
+		programme: DF.Link
+		programme_title: DF.Data | None
+		start: DF.Datetime
+		status: DF.Literal["Planned", "Approved", "Scheduled", "Delivered", "Postponed", "Cancelled"]
+		thematic_area: DF.Link
+		time_zone: DF.Autocomplete | None
+		title: DF.Data
+		trainers: DF.Table[TAActivityTrainer]
+		venue: DF.Data | None
+	# end: auto-generated types
+
 	def validate(self):
 		if not (self.programme and frappe.db.exists("TA Programme", self.programme)):
 			return  # Frappe's own mandatory and link checks report this next.

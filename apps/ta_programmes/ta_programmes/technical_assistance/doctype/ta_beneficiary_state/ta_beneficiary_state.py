@@ -8,6 +8,27 @@ from ta_programmes.enforce import as_date, rules
 
 
 class TABeneficiaryState(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_beneficiary_institution.ta_beneficiary_institution import TABeneficiaryInstitution
+
+		country: DF.Link
+		hr_risk_rating: DF.Literal["", "Low", "Medium", "High", "Critical"]
+		institutions: DF.Table[TABeneficiaryInstitution]
+		iso_code: DF.Data | None
+		regional_group: DF.Literal["African", "Asia-Pacific", "Eastern European", "Latin American & Caribbean", "Western European & Others"]
+		risk_rated_on: DF.Date | None
+		risk_source: DF.SmallText | None
+		status: DF.Literal["Active", "Suspended"]
+		suspension_reason: DF.SmallText | None
+		time_zone: DF.Autocomplete | None
+	# end: auto-generated types
+
 	def validate(self):
 		if not self.time_zone:
 			self.time_zone = default_time_zone(self.country)

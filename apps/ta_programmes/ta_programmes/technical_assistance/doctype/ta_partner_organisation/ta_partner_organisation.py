@@ -6,6 +6,26 @@ from ta_programmes.enforce import rules
 
 
 class TAPartnerOrganisation(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		accredited_for_oversight: DF.Check
+		accredited_on: DF.Date | None
+		country: DF.Link | None
+		iati_org_id: DF.Data | None
+		iati_org_type: DF.Literal["", "10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90"]
+		organisation_name: DF.Data
+		regional_group: DF.Literal["", "African", "Asia-Pacific", "Eastern European", "Latin American & Caribbean", "Western European & Others"]
+		sector: DF.Literal["Government", "UN entity", "Academia", "Civil Society", "Private Sector", "Regional Organisation"]
+		short_name: DF.Data | None
+		website: DF.Data | None
+	# end: auto-generated types
+
 	def validate(self):
 		if not self.iati_org_type:
 			self.iati_org_type = constants.DEFAULT_IATI_TYPE_BY_SECTOR.get(self.sector)

@@ -9,6 +9,35 @@ OFFICER_ROLES = ("TA Programme Officer", "TA Programme Manager", "TA Administrat
 
 
 class TAProgramme(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_funding_line.ta_funding_line import TAFundingLine
+		from ta_programmes.technical_assistance.doctype.ta_implementing_partner.ta_implementing_partner import TAImplementingPartner
+		from ta_programmes.technical_assistance.doctype.ta_programme_state.ta_programme_state import TAProgrammeState
+		from ta_programmes.technical_assistance.doctype.ta_programme_theme.ta_programme_theme import TAProgrammeTheme
+
+		beneficiary_states: DF.Table[TAProgrammeState]
+		budget: DF.Currency
+		currency: DF.Link
+		description: DF.TextEditor | None
+		funding_lines: DF.Table[TAFundingLine]
+		lead_agency: DF.Link
+		naming_series: DF.Literal["TAP-.YYYY.-"]
+		objectives: DF.SmallText
+		partners: DF.Table[TAImplementingPartner]
+		planned_end: DF.Date
+		planned_start: DF.Date
+		programme_officer: DF.Link
+		status: DF.Literal["Draft", "Under Review", "Approved", "Active", "Suspended", "Completed", "Cancelled"]
+		thematic_areas: DF.TableMultiSelect[TAProgrammeTheme]
+		title: DF.Data
+	# end: auto-generated types
+
 	def validate(self):
 		with rules():
 			R.check_date_order(as_date(self.planned_start), as_date(self.planned_end), _("Planned start"), _("Planned end"))

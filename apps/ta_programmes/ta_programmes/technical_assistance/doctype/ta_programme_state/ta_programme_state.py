@@ -2,4 +2,20 @@ from frappe.model.document import Document
 
 
 class TAProgrammeState(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		beneficiary_state: DF.Link
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		regional_group: DF.Data | None
+		share: DF.Percent
+	# end: auto-generated types
+
 	pass

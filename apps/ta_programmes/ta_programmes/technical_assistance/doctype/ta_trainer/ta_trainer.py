@@ -7,6 +7,36 @@ from ta_programmes.enforce import as_date, rules
 
 
 class TATrainer(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_conflict_declaration.ta_conflict_declaration import TAConflictDeclaration
+		from ta_programmes.technical_assistance.doctype.ta_trainer_expertise.ta_trainer_expertise import TATrainerExpertise
+		from ta_programmes.technical_assistance.doctype.ta_trainer_language.ta_trainer_language import TATrainerLanguage
+
+		active: DF.Check
+		conflict_declarations: DF.Table[TAConflictDeclaration]
+		consent_public_profile: DF.Check
+		daily_rate: DF.Currency
+		email: DF.Data | None
+		expertise: DF.TableMultiSelect[TATrainerExpertise]
+		full_name: DF.Data
+		home_time_zone: DF.Autocomplete | None
+		languages: DF.TableMultiSelect[TATrainerLanguage]
+		naming_series: DF.Literal["TAT-.#####"]
+		organisation: DF.Link | None
+		public_bio: DF.SmallText | None
+		rate_currency: DF.Link | None
+		sector: DF.Data | None
+		user: DF.Link | None
+		vetting_date: DF.Date | None
+		vetting_status: DF.Literal["Pending", "Cleared", "Rejected"]
+	# end: auto-generated types
+
 	def validate(self):
 		if not self.consent_public_profile:
 			# Never keep a public text for someone who has not (or no longer) consented.
