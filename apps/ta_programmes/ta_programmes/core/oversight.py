@@ -1,0 +1,463 @@
+"""The oversight gate: when may a programme be approved, and an activity go ahead?
+
+This is the one place where the approval rule lives. The programme controller, the activity
+controller, the sign-off controller, the daily check, the desk checklist and the reports all
+call :func:`evaluate` (or :func:`activity_gate`) with plain data and act on its decision.
+
+The rule follows the UN Human Rights Due Diligence Policy: a risk assessment (the human-rights
+review), a decision by OHCHR and accredited civil society (sign-offs), mitigation before
+delivery, monitoring (expiry and staleness of sign-offs), and suspension.
+
+A programme can be approved only when every requirement holds:
+
+1. ``review``       a submitted human-rights review with a risk level exists;
+2. ``ohchr``        at least one OHCHR endorsement and no standing OHCHR objection;
+3. ``quorum``       civil-society endorsements from distinct accredited organisations meet the
+                    policy's quorum for the risk level, from at least two UN regional groups
+                    at High and above when the policy says so;
+4. ``objection``    every standing civil-society objection has a manager's override with a
+                    written justification;
+5. ``segregation``  no sign-off is by the programme officer or the approver, and the approver
+                    is not the officer (and holds the approving role);
+6. ``validity``     every counted sign-off is in force: not expired, and signed on the
+                    programme's current material scope ("scope changed since sign-off: ...");
+7. ``mitigation``   at High and Critical, mitigation measures and sign-off conditions due
+                    before the start are In place (or Verified), when the policy says so;
+8. ``suspension``   neither the programme nor any of its beneficiary states is suspended, and
+                    the review and sign-offs post-date the latest suspension.
+
+Each reviewer's *current position* is their latest submitted sign-off (per kind and
+organisation); older ones are superseded. Counted sign-offs are the current endorsements;
+standing objections are current objections that have not expired.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+
+from .i18n import _
+
+OHCHR = "OHCHR"
+CIVIL_SOCIETY = "Civil Society"
+ENDORSE = "Endorse"
+ENDORSE_WITH_CONDITIONS = "Endorse with conditions"
+OBJECT = "Object"
+DONE = ("In place", "Verified")
+HIGH_RISK = ("High", "Critical")
+
+APPROVER_ROLE = "TA Programme Manager"
+OHCHR_ROLE = "TA OHCHR Reviewer"
+CIVIL_SOCIETY_ROLE = "TA Civil Society Reviewer"
+
+REQUIREMENTS = (
+	"review",
+	"ohchr",
+	"quorum",
+	"objection",
+	"segregation",
+	"validity",
+	"mitigation",
+	"suspension",
+)
+
+REQUIREMENT_LABELS = {
+	"review": _("Human-rights review submitted"),
+	"ohchr": _("OHCHR endorsement"),
+	"quorum": _("Civil-society quorum"),
+	"objection": _("No unresolved civil-society objection"),
+	"segregation": _("Segregation of duties"),
+	"validity": _("Sign-offs in force and on the current scope"),
+	"mitigation": _("Mitigation and conditions in place"),
+	"suspension": _("No suspension"),
+}
+
+# Budget bands for the scope fingerprint (upper bounds, in programme currency).
+BUDGET_BANDS = ((100_000, "under 100k"), (500_000, "100k-500k"), (1_000_000, "500k-1M"), (5_000_000, "1M-5M"))
+
+SCOPE_LABELS = {
+	"states": _("beneficiary states"),
+	"themes": _("thematic areas"),
+	"institution_types": _("institution types"),
+	"budget_band": _("budget band"),
+	"date_range": _("date range"),
+	"lead_agency": _("lead agency"),
+}
+
+
+# --------------------------------------------------------------------------------------------
+# Inputs
+
+
+@dataclass(frozen=True)
+class Policy:
+	quorum: dict[str, int] = field(default_factory=lambda: {"Low": 1, "Medium": 1, "High": 2, "Critical": 3})
+	regional_spread_at_high: bool = True
+	validity_months: int = 12
+	mitigation_before_start_at_high: bool = True
+
+
+@dataclass(frozen=True)
+class Item:
+	"""A mitigation measure or a sign-off condition."""
+
+	description: str
+	due: date | None
+	status: str | None
+
+
+@dataclass(frozen=True)
+class Review:
+	name: str
+	risk_level: str | None
+	submitted_on: date
+	mitigations: tuple[Item, ...] = ()
+
+
+@dataclass(frozen=True)
+class SignOff:
+	name: str
+	kind: str  # OHCHR or Civil Society
+	organisation: str | None
+	regional_group: str | None
+	signer: str
+	decision: str
+	signed_on: date
+	valid_until: date
+	scope: dict  # the material scope at signing (see scope_of)
+	conditions: tuple[Item, ...] = ()
+
+	@property
+	def position(self) -> tuple[str, str]:
+		return (self.kind, (self.organisation or "") if self.kind == CIVIL_SOCIETY else "")
+
+
+@dataclass(frozen=True)
+class Override:
+	name: str
+	objection: str  # the sign-off name of the objection it overrides
+	by: str
+	by_roles: tuple[str, ...]
+	justification: str
+
+
+@dataclass(frozen=True)
+class Programme:
+	name: str
+	officer: str | None
+	status: str
+	planned_start: date | None
+	scope: dict
+	suspended: bool = False
+	suspended_states: tuple[str, ...] = ()
+	not_before: date | None = None  # the latest suspension of the programme or its states
+
+
+@dataclass(frozen=True)
+class GateInput:
+	programme: Programme
+	approver: str
+	approver_roles: tuple[str, ...]
+	review: Review | None
+	signoffs: tuple[SignOff, ...]
+	overrides: tuple[Override, ...]
+	policy: Policy
+	today: date
+
+
+# --------------------------------------------------------------------------------------------
+# Outputs
+
+
+Reason = tuple  # (template, *args): translated by the caller, then formatted
+
+
+def reason(template: str, *args: object) -> Reason:
+	return (template, *args)
+
+
+def render(r: Reason, translate=lambda s: s) -> str:
+	return translate(r[0]).format(*r[1:])
+
+
+@dataclass(frozen=True)
+class Check:
+	code: str
+	ok: bool
+	reasons: tuple[Reason, ...] = ()
+
+	@property
+	def label(self) -> str:
+		return REQUIREMENT_LABELS[self.code]
+
+	def messages(self, translate=lambda s: s) -> list[str]:
+		return [render(r, translate) for r in self.reasons]
+
+
+@dataclass(frozen=True)
+class Decision:
+	checks: tuple[Check, ...]
+	signoff_states: dict[str, str]  # name -> valid / expired / stale / superseded / objection
+	stale_fields: dict[str, tuple[str, ...]]
+	risk_level: str | None
+
+	@property
+	def approvable(self) -> bool:
+		return all(c.ok for c in self.checks)
+
+	@property
+	def failed(self) -> tuple[str, ...]:
+		return tuple(c.code for c in self.checks if not c.ok)
+
+	def check(self, code: str) -> Check:
+		return next(c for c in self.checks if c.code == code)
+
+
+# --------------------------------------------------------------------------------------------
+# Scope and fingerprint
+
+
+def budget_band(amount: float | None) -> str:
+	for bound, label in BUDGET_BANDS:
+		if (amount or 0) < bound:
+			return label
+	return "5M and over"
+
+
+def scope_of(
+	states: list[str],
+	themes: list[str],
+	institution_types: list[str],
+	budget: float | None,
+	start: date | None,
+	end: date | None,
+	lead_agency: str | None,
+) -> dict:
+	"""The programme's material scope, as reviewers signed it.
+
+	Dates count to the month: moving a workshop by a day is not a new programme, extending it
+	by a month is.
+	"""
+	return {
+		"states": sorted({s for s in states if s}),
+		"themes": sorted({t for t in themes if t}),
+		"institution_types": sorted({i for i in institution_types if i}),
+		"budget_band": budget_band(budget),
+		"date_range": f"{start:%Y-%m}..{end:%Y-%m}" if start and end else "",
+		"lead_agency": lead_agency or "",
+	}
+
+
+def fingerprint(scope: dict) -> str:
+	canonical = json.dumps(scope, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+	return hashlib.sha256(canonical.encode()).hexdigest()[:16]
+
+
+def changed_fields(signed: dict, current: dict) -> tuple[str, ...]:
+	return tuple(key for key in SCOPE_LABELS if signed.get(key) != current.get(key))
+
+
+def add_months(day: date, months: int) -> date:
+	month = day.month - 1 + months
+	year = day.year + month // 12
+	month = month % 12 + 1
+	leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+	last = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+	return date(year, month, min(day.day, last))
+
+
+# --------------------------------------------------------------------------------------------
+# The gate
+
+
+def current_positions(signoffs: tuple[SignOff, ...], not_before: date | None) -> tuple[list[SignOff], set[str]]:
+	"""Each reviewer's latest sign-off (after ``not_before``), and the names superseded."""
+	latest: dict[tuple[str, str], SignOff] = {}
+	superseded: set[str] = set()
+	for s in sorted(signoffs, key=lambda s: (s.signed_on, s.name)):
+		if not_before and s.signed_on < not_before:
+			superseded.add(s.name)
+			continue
+		if s.position in latest:
+			superseded.add(latest[s.position].name)
+		latest[s.position] = s
+	return list(latest.values()), superseded
+
+
+def evaluate(inp: GateInput) -> Decision:
+	p, policy, today = inp.programme, inp.policy, inp.today
+	review = inp.review
+	if review and p.not_before and review.submitted_on < p.not_before:
+		review = None
+	risk = review.risk_level if review else None
+
+	current, superseded = current_positions(inp.signoffs, p.not_before)
+	endorsements = [s for s in current if s.decision in (ENDORSE, ENDORSE_WITH_CONDITIONS)]
+	objections = [s for s in current if s.decision == OBJECT and s.valid_until >= today]
+	ohchr = [s for s in endorsements if s.kind == OHCHR]
+	civil = [s for s in endorsements if s.kind == CIVIL_SOCIETY]
+
+	states: dict[str, str] = {name: "superseded" for name in superseded}
+	stale: dict[str, tuple[str, ...]] = {}
+	for s in current:
+		changed = changed_fields(s.scope, p.scope)
+		if s.decision == OBJECT:
+			states[s.name] = "objection" if s.valid_until >= today else "expired"
+		elif s.valid_until < today:
+			states[s.name] = "expired"
+		elif changed:
+			states[s.name] = "stale"
+			stale[s.name] = changed
+		else:
+			states[s.name] = "valid"
+
+	checks = [
+		_check_review(review),
+		_check_ohchr(ohchr, objections),
+		_check_quorum(civil, risk, policy),
+		_check_objections(objections, inp.overrides),
+		_check_segregation(p, inp.approver, inp.approver_roles, endorsements + objections),
+		_check_validity(endorsements, states, stale),
+		_check_mitigation(review, endorsements, risk, policy, p.planned_start),
+		_check_suspension(p),
+	]
+	return Decision(tuple(checks), states, stale, risk)
+
+
+def _check_review(review: Review | None) -> Check:
+	if not review:
+		return Check("review", False, (reason(_("No submitted human-rights review for this programme (since its latest suspension).")),))
+	if not review.risk_level:
+		return Check("review", False, (reason(_("Review {0} has no risk level."), review.name),))
+	return Check("review", True, (reason(_("Review {0}: risk {1}."), review.name, review.risk_level),))
+
+
+def _check_ohchr(ohchr: list[SignOff], objections: list[SignOff]) -> Check:
+	reasons = []
+	standing = [s for s in objections if s.kind == OHCHR]
+	if standing:
+		reasons.append(reason(_("OHCHR objects ({0})."), ", ".join(s.name for s in standing)))
+	if not ohchr:
+		reasons.append(reason(_("No OHCHR endorsement.")))
+	if reasons:
+		return Check("ohchr", False, tuple(reasons))
+	return Check("ohchr", True, (reason(_("Endorsed by OHCHR ({0})."), ", ".join(s.name for s in ohchr)),))
+
+
+def _check_quorum(civil: list[SignOff], risk: str | None, policy: Policy) -> Check:
+	if not risk:
+		# Reported once, under "review"; the quorum is assessed as soon as the risk level is known.
+		return Check("quorum", True, (reason(_("Depends on the review's risk level, not known yet.")),))
+	needed = policy.quorum.get(risk, 1)
+	orgs = {s.organisation for s in civil if s.organisation}
+	reasons = []
+	if len(orgs) < needed:
+		reasons.append(
+			reason(_("{0} of {1} civil-society endorsements needed at {2} risk (from distinct accredited organisations)."), 
+				len(orgs), needed, risk
+			)
+		)
+	if risk in HIGH_RISK and policy.regional_spread_at_high:
+		groups = {s.regional_group for s in civil if s.regional_group}
+		if len(groups) < 2:
+			reasons.append(
+				reason(_("At {0} risk the endorsing organisations must come from at least two UN regional groups; they come from {1}."), 
+					risk, ", ".join(sorted(groups)) or _("none")
+				)
+			)
+	if reasons:
+		return Check("quorum", False, tuple(reasons))
+	return Check("quorum", True, (reason(_("{0} civil-society endorsements (needed: {1})."), len(orgs), needed),))
+
+
+def _check_objections(objections: list[SignOff], overrides: tuple[Override, ...]) -> Check:
+	overridden = {
+		o.objection
+		for o in overrides
+		if APPROVER_ROLE in o.by_roles and len((o.justification or "").strip()) >= MIN_JUSTIFICATION
+	}
+	open_ = [s for s in objections if s.kind == CIVIL_SOCIETY and s.name not in overridden]
+	if open_:
+		return Check(
+			"objection",
+			False,
+			tuple(
+				reason(_("{0} objects ({1}) and no programme manager has overridden it with a justification."), 
+					s.organisation, s.name
+				)
+				for s in open_
+			),
+		)
+	done = [s for s in objections if s.kind == CIVIL_SOCIETY]
+	if done:
+		return Check("objection", True, (reason(_("Objections overridden with justification: {0}."), ", ".join(s.name for s in done)),))
+	return Check("objection", True, (reason(_("No civil-society objection.")),))
+
+
+MIN_JUSTIFICATION = 30
+
+
+def _check_segregation(p: Programme, approver: str, approver_roles: tuple[str, ...], signoffs: list[SignOff]) -> Check:
+	reasons = []
+	if p.officer and approver == p.officer:
+		reasons.append(reason(_("The approver {0} is the programme officer."), approver))
+	if APPROVER_ROLE not in approver_roles:
+		reasons.append(reason(_("The approver {0} does not hold the role {1}."), approver, APPROVER_ROLE))
+	for s in signoffs:
+		if p.officer and s.signer == p.officer:
+			reasons.append(reason(_("Sign-off {0} is by the programme officer {1}."), s.name, s.signer))
+		if s.signer == approver:
+			reasons.append(reason(_("Sign-off {0} is by the approver {1}."), s.name, s.signer))
+	if reasons:
+		return Check("segregation", False, tuple(reasons))
+	return Check("segregation", True, (reason(_("Officer, reviewers and approver are different people.")),))
+
+
+def _check_validity(endorsements: list[SignOff], states: dict[str, str], stale: dict[str, tuple[str, ...]]) -> Check:
+	reasons = []
+	for s in endorsements:
+		if states[s.name] == "expired":
+			reasons.append(reason(_("Sign-off {0} expired on {1}."), s.name, s.valid_until.isoformat()))
+		elif states[s.name] == "stale":
+			fields = ", ".join(SCOPE_LABELS[f] for f in stale[s.name])
+			reasons.append(reason(_("Sign-off {0}: scope changed since sign-off: {1}."), s.name, fields))
+	if reasons:
+		return Check("validity", False, tuple(reasons))
+	return Check("validity", True, (reason(_("Every counted sign-off is in force and on the current scope.")),))
+
+
+def _check_mitigation(
+	review: Review | None, endorsements: list[SignOff], risk: str | None, policy: Policy, start: date | None
+) -> Check:
+	if risk not in HIGH_RISK or not policy.mitigation_before_start_at_high:
+		return Check("mitigation", True, (reason(_("Not required at this risk level.")),))
+	reasons = []
+	for m in review.mitigations if review else ():
+		if _due_before(m, start) and m.status not in DONE:
+			reasons.append(reason(_("Mitigation \u201c{0}\u201d is {1}, not In place."), m.description, m.status or _("Planned")))
+	for s in endorsements:
+		for c in s.conditions:
+			if _due_before(c, start) and c.status not in DONE:
+				reasons.append(
+					reason(_("Condition \u201c{0}\u201d of sign-off {1} is {2}, not In place."), c.description, s.name, c.status or _("Planned"))
+				)
+	if reasons:
+		return Check("mitigation", False, tuple(reasons))
+	return Check("mitigation", True, (reason(_("Measures and conditions due before the start are in place.")),))
+
+
+def _due_before(item: Item, start: date | None) -> bool:
+	return item.due is None or start is None or item.due <= start
+
+
+def _check_suspension(p: Programme) -> Check:
+	reasons = []
+	if p.suspended:
+		reasons.append(reason(_("The programme is suspended.")))
+	for state in p.suspended_states:
+		reasons.append(reason(_("Beneficiary state {0} is suspended."), state))
+	if reasons:
+		return Check("suspension", False, tuple(reasons))
+	return Check("suspension", True, (reason(_("Neither the programme nor its states are suspended.")),))
