@@ -7,6 +7,7 @@ translated message and title.
 import frappe
 
 from ta_programmes.core import errors as core
+from ta_programmes.core import lifecycle, oversight
 
 
 class TAValidationError(frappe.ValidationError):
@@ -49,6 +50,26 @@ class InvalidDemoDataError(TAValidationError):
 	pass
 
 
+class InvalidTransitionError(TAValidationError):
+	pass
+
+
+class GateRefusedError(TAValidationError):
+	pass
+
+
+class SignOffRefusedError(TAValidationError):
+	pass
+
+
+class OverrideRefusedError(TAValidationError):
+	pass
+
+
+class InvalidPolicyError(TAValidationError):
+	pass
+
+
 _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	core.InvalidDateRange: InvalidDateRangeError,
 	core.InvalidShares: InvalidSharesError,
@@ -59,6 +80,11 @@ _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	core.MissingValue: MissingValueError,
 	core.InvalidValue: InvalidValueError,
 	core.InvalidDemoData: InvalidDemoDataError,
+	lifecycle.InvalidTransition: InvalidTransitionError,
+	lifecycle.GateRefused: GateRefusedError,
+	oversight.SignOffRefused: SignOffRefusedError,
+	oversight.OverrideRefused: OverrideRefusedError,
+	oversight.InvalidPolicy: InvalidPolicyError,
 }
 
 

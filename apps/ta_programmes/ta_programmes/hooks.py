@@ -13,9 +13,15 @@ export_python_type_annotations = True
 after_install = "ta_programmes.install.after_install"
 after_migrate = "ta_programmes.install.after_migrate"
 
+WORKFLOW_STATES = ["Draft", "Under Review", "Approved", "Active", "Suspended", "Completed", "Cancelled"]
+WORKFLOW_ACTIONS = ["Submit for Review", "Approve", "Return to Draft", "Activate", "Complete", "Suspend", "Resume Review", "Cancel"]
+
 # Roles are shipped as fixtures, filtered by name so that nothing else is exported.
 fixtures = [
 	{"dt": "Role", "filters": [["name", "like", "TA %"]]},
+	{"dt": "Workflow State", "filters": [["name", "in", WORKFLOW_STATES]]},
+	{"dt": "Workflow Action Master", "filters": [["name", "in", WORKFLOW_ACTIONS]]},
+	{"dt": "Workflow", "filters": [["name", "=", "TA Programme Approval"]]},
 ]
 
 # Row-level rules (see permissions.py)
@@ -26,6 +32,7 @@ permission_query_conditions = {
 }
 
 has_permission = {
+	"TA Oversight Sign-off": "ta_programmes.permissions.signoff_permission",
 	"TA Programme": "ta_programmes.permissions.programme_permission",
 	"TA Activity": "ta_programmes.permissions.activity_permission",
 	"TA Donor": "ta_programmes.permissions.donor_permission",
@@ -34,3 +41,7 @@ has_permission = {
 
 # Desk assets
 app_include_js = "/assets/ta_programmes/js/ta_common.js"
+
+scheduler_events = {
+	"daily": ["ta_programmes.oversight.daily_check"],
+}

@@ -11,6 +11,7 @@ from ta_programmes.core.constants import THEMATIC_AREAS
 
 def after_install():
 	sync_thematic_areas()
+	save_default_policy()
 
 
 def after_migrate():
@@ -31,3 +32,14 @@ def sync_thematic_areas():
 				"description": description,
 			}
 		).insert(ignore_permissions=True)
+
+
+def save_default_policy():
+	"""Store the oversight policy's safe defaults, so that they show in the desk as in force."""
+	if frappe.db.get_single_value("TA Oversight Policy", "validity_months"):
+		return
+	policy = frappe.get_doc("TA Oversight Policy")
+	for field in policy.meta.fields:
+		if field.default is not None and policy.get(field.fieldname) in (None, ""):
+			policy.set(field.fieldname, field.default)
+	policy.save(ignore_permissions=True)

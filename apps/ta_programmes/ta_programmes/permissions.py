@@ -95,3 +95,14 @@ def donor_permission(doc, ptype=None, user=None, debug=False) -> bool:
 	if not is_restricted_donor(user):
 		return True
 	return ptype in READ_PTYPES and doc.name in donors_of(user)
+
+
+SIGNER_ONLY = ("write", "submit", "cancel", "amend", "delete")
+
+
+def signoff_permission(doc, ptype=None, user=None, debug=False) -> bool | None:
+	"""A sign-off is written, submitted, cancelled or amended only by its signer."""
+	user = user or frappe.session.user
+	if ptype in SIGNER_ONLY and doc.get("signer") and doc.signer != user and user != "Administrator":
+		return False
+	return None

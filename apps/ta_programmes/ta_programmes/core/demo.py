@@ -45,7 +45,7 @@ SPECS: dict[str, Spec] = {
 	"partners.json": Spec(
 		{"organisation_name": str, "sector": str},
 		{"short_name": OPT_STR, "regional_group": OPT_STR, "country": OPT_STR, "accredited_for_oversight": bool,
-		 "accredited_on": OPT_STR},
+		 "accredited_on": OPT_STR, "reviewers": list},
 		{"sector": C.SECTORS, "regional_group": C.REGIONAL_GROUPS},
 		dates=("accredited_on",),
 	),
@@ -72,7 +72,8 @@ SPECS: dict[str, Spec] = {
 	"programmes.json": Spec(
 		{"key": str, "title": str, "lead_agency": str, "programme_officer": str, "status": str, "planned_start": str,
 		 "planned_end": str, "objectives": str, "beneficiary_states": list, "thematic_areas": list},
-		{"currency": OPT_STR, "description": OPT_STR, "partners": list, "funding_lines": list},
+		{"currency": OPT_STR, "description": OPT_STR, "partners": list, "funding_lines": list, "review": dict,
+		 "signoffs": list, "overrides": list, "suspension_reason": OPT_STR},
 		{"status": C.PROGRAMME_STATUSES},
 		dates=("planned_start", "planned_end"),
 	),
@@ -91,6 +92,7 @@ SPECS: dict[str, Spec] = {
 # Cross-file references: (file, field, target file, target key); for list fields every item counts.
 REFERENCES = (
 	("donors.json", "users", "users.json", "email"),
+	("partners.json", "reviewers", "users.json", "email"),
 	("trainers.json", "organisation", "partners.json", "organisation_name"),
 	("programmes.json", "lead_agency", "partners.json", "organisation_name"),
 	("programmes.json", "programme_officer", "users.json", "email"),

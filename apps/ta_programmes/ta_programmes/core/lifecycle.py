@@ -35,7 +35,7 @@ APPROVED_PROGRAMME_STATES = ("Approved", "Active")
 
 ACTIVITY_TRANSITIONS: dict[str | None, tuple[str, ...]] = {
 	None: ("Planned", "Approved", "Scheduled"),
-	"Planned": ("Approved", "Postponed", "Cancelled"),
+	"Planned": ("Approved", "Scheduled", "Postponed", "Cancelled"),
 	"Approved": ("Scheduled", "Delivered", "Postponed", "Cancelled"),
 	"Scheduled": ("Delivered", "Postponed", "Cancelled", "Approved"),
 	"Postponed": ("Planned", "Approved", "Scheduled", "Cancelled"),
@@ -52,7 +52,7 @@ def check_transition(kind: str, old: str | None, new: str, transitions: dict) ->
 		allowed = ", ".join(transitions.get(old, ())) or _("none: it is final")
 		if old is None:
 			raise InvalidTransition(_("A new {0} cannot start as {1}; it can start as: {2}."), kind, new, allowed)
-		raise InvalidTransition(_("A {0} cannot go from {1} to {2}; from {1} it can go to: {3}."), kind, old, new, allowed)
+		raise InvalidTransition(_("The {0} cannot go from {1} to {2}; from {1} it can go to: {3}."), kind, old, new, allowed)
 
 
 def check_programme_transition(old: str | None, new: str) -> None:

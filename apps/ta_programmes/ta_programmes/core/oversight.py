@@ -38,6 +38,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
+from .errors import RuleViolation
 from .i18n import _
 
 OHCHR = "OHCHR"
@@ -461,3 +462,94 @@ def _check_suspension(p: Programme) -> Check:
 	if reasons:
 		return Check("suspension", False, tuple(reasons))
 	return Check("suspension", True, (reason(_("Neither the programme nor its states are suspended.")),))
+
+
+# --------------------------------------------------------------------------------------------
+# Who may sign, object and override
+
+
+class SignOffRefused(RuleViolation):
+	title = _("Sign-off Not Allowed")
+
+
+class OverrideRefused(RuleViolation):
+	title = _("Override Not Allowed")
+
+
+class InvalidPolicy(RuleViolation):
+	title = _("Invalid Oversight Policy")
+
+
+SIGNABLE_PROGRAMME_STATES = ("Under Review", "Approved", "Active")
+NO_CONFLICT = "I have no conflict of interest with this programme"
+
+
+def check_signoff(
+	*,
+	kind: str,
+	signer: str,
+	signer_roles: tuple[str, ...],
+	organisation: str | None,
+	organisation_accredited: bool,
+	organisation_reviewers: tuple[str, ...],
+	officer: str | None,
+	programme_status: str,
+	decision: str,
+	conditions: int,
+	comments: str | None,
+	coi_declaration: str | None,
+	coi_details: str | None,
+) -> None:
+	"""A sign-off may be recorded only by an eligible reviewer, on a programme under oversight."""
+	if programme_status not in SIGNABLE_PROGRAMME_STATES:
+		raise SignOffRefused(
+			_("Programme is {0}: sign-offs are recorded while it is Under Review, Approved or Active."), programme_status
+		)
+	if officer and signer == officer:
+		raise SignOffRefused(_("{0} is the programme officer and cannot sign off their own programme."), signer)
+	if kind == OHCHR and OHCHR_ROLE not in signer_roles:
+		raise SignOffRefused(_("{0} does not hold the role {1} needed for an OHCHR sign-off."), signer, OHCHR_ROLE)
+	if kind == CIVIL_SOCIETY:
+		if CIVIL_SOCIETY_ROLE not in signer_roles:
+			raise SignOffRefused(_("{0} does not hold the role {1} needed for a civil-society sign-off."), signer, CIVIL_SOCIETY_ROLE)
+		if not organisation:
+			raise SignOffRefused(_("A civil-society sign-off names the accredited organisation it speaks for."))
+		if not organisation_accredited:
+			raise SignOffRefused(_("{0} is not accredited for oversight."), organisation)
+		if signer not in organisation_reviewers:
+			raise SignOffRefused(_("{0} is not a reviewer of {1}."), signer, organisation)
+	if decision == ENDORSE_WITH_CONDITIONS and not conditions:
+		raise SignOffRefused(_("An endorsement with conditions lists at least one condition."))
+	if decision == OBJECT and not (comments or "").strip():
+		raise SignOffRefused(_("An objection gives its reasons in the comments."))
+	if not coi_declaration:
+		raise SignOffRefused(_("The conflict-of-interest declaration is mandatory."))
+	if coi_declaration != NO_CONFLICT and not (coi_details or "").strip():
+		raise SignOffRefused(_("Describe the declared conflict of interest."))
+
+
+def check_override(
+	*, recorder: str, recorder_roles: tuple[str, ...], objection_kind: str, objection_decision: str,
+	objection_submitted: bool, justification: str | None,
+) -> None:
+	if APPROVER_ROLE not in recorder_roles:
+		raise OverrideRefused(_("Only a {0} can override an objection; {1} is not one."), APPROVER_ROLE, recorder)
+	if not objection_submitted or objection_decision != OBJECT:
+		raise OverrideRefused(_("Only a submitted objection can be overridden."))
+	if objection_kind != CIVIL_SOCIETY:
+		raise OverrideRefused(_("An OHCHR objection cannot be overridden; it must be resolved with OHCHR."))
+	if len((justification or "").strip()) < MIN_JUSTIFICATION:
+		raise OverrideRefused(
+			_("The justification is published with the override; write at least {0} characters."), MIN_JUSTIFICATION
+		)
+
+
+def check_policy(quorum: dict[str, int], validity_months: int) -> None:
+	for level, value in quorum.items():
+		if value < 1:
+			raise InvalidPolicy(_("The civil-society quorum at {0} risk must be at least 1."), level)
+	if not (1 <= validity_months <= 36):
+		raise InvalidPolicy(_("Sign-off validity must be between 1 and 36 months, not {0}."), validity_months)
+	ordered = [quorum[level] for level in ("Low", "Medium", "High", "Critical") if level in quorum]
+	if ordered != sorted(ordered):
+		raise InvalidPolicy(_("A higher risk level cannot need fewer civil-society endorsements than a lower one."))

@@ -160,3 +160,124 @@ def rest(method: str, path: str, headers: dict | None = None, json: dict | None 
 	thread.start()
 	thread.join()
 	return result["response"]
+
+
+# --- oversight -------------------------------------------------------------------------------------
+MANAGER = "manager@tests.ta.example"
+OHCHR = "ohchr@tests.ta.example"
+CIVIL = ("cs1@tests.ta.example", "cs2@tests.ta.example", "cs3@tests.ta.example")
+CS_ORGS = (
+	("Rights Watch Africa _test", "African"),
+	("Digital Rights Asia _test", "Asia-Pacific"),
+	("Privacy Latin America _test", "Latin American & Caribbean"),
+)
+NO_CONFLICT = "I have no conflict of interest with this programme"
+
+
+def oversight_cast() -> dict:
+	"""The people of an oversight: officer, manager, OHCHR, three civil-society reviewers
+	from accredited organisations in three regional groups."""
+	cast = {
+		"officer": officer(),
+		"manager": user(MANAGER, "TA Programme Manager"),
+		"ohchr": user(OHCHR, "TA OHCHR Reviewer"),
+		"civil": [user(email, "TA Civil Society Reviewer") for email in CIVIL],
+		"orgs": [],
+	}
+	for (org, group), reviewer in zip(CS_ORGS, cast["civil"]):
+		if not frappe.db.exists("TA Partner Organisation", org):
+			frappe.get_doc(
+				{
+					"doctype": "TA Partner Organisation",
+					"organisation_name": org,
+					"sector": "Civil Society",
+					"regional_group": group,
+					"accredited_for_oversight": 1,
+					"accredited_on": "2025-01-01",
+					"reviewers": [{"user": reviewer}],
+				}
+			).insert(ignore_permissions=True)
+		cast["orgs"].append(org)
+	return cast
+
+
+def as_user(email: str):
+	"""Context manager: run as ``email``, then back to whoever ran before."""
+	from contextlib import contextmanager
+
+	@contextmanager
+	def _ctx():
+		previous = frappe.session.user
+		frappe.set_user(email)
+		try:
+			yield
+		finally:
+			frappe.set_user(previous)
+
+	return _ctx()
+
+
+def set_status(name: str, status: str, as_: str, **values):
+	with as_user(as_):
+		doc = frappe.get_doc("TA Programme", name)
+		doc.status = status
+		doc.update(values)
+		doc.save()
+		return doc
+
+
+def submit_review(programme_name: str, risk="Medium", mitigations=(), as_: str | None = None):
+	with as_user(as_ or officer()):
+		return frappe.get_doc(
+			{
+				"doctype": "TA Human Rights Review",
+				"programme": programme_name,
+				"risk_level": risk,
+				"rationale": "Police cybercrime unit; vetting in place.",
+				"security_sector_recipient": 1,
+				"mitigations": [
+					{"measure": m, "due_date": "2026-01-01", "status": s} for m, s in mitigations
+				],
+			}
+		).submit()
+
+
+def sign(programme_name: str, signer: str, kind="Civil Society", organisation=None, decision="Endorse", **kw):
+	with as_user(signer):
+		return frappe.get_doc(
+			{
+				"doctype": "TA Oversight Sign-off",
+				"programme": programme_name,
+				"kind": kind,
+				"organisation": organisation,
+				"decision": decision,
+				"coi_declaration": NO_CONFLICT,
+				**kw,
+			}
+		).submit()
+
+
+def under_review(title: str, **kw) -> str:
+	"""A new programme (the title gets a unique suffix) moved to Under Review by its officer."""
+	cast = oversight_cast()
+	name = programme(title=f"{title} {frappe.generate_hash(length=6)}", **kw)
+	if frappe.db.get_value("TA Programme", name, "status") == "Draft":
+		set_status(name, "Under Review", cast["officer"])
+	return name
+
+
+def signed_off(title: str, risk="Medium", civil=1, **kw) -> str:
+	"""A programme under review with a submitted review and the sign-offs its risk needs."""
+	cast = oversight_cast()
+	name = under_review(title, **kw)
+	submit_review(name, risk)
+	sign(name, cast["ohchr"], kind="OHCHR")
+	for reviewer, org in list(zip(cast["civil"], cast["orgs"]))[:civil]:
+		sign(name, reviewer, organisation=org)
+	return name
+
+
+def approved(title: str, **kw) -> str:
+	name = signed_off(title, **kw)
+	set_status(name, "Approved", MANAGER)
+	return name

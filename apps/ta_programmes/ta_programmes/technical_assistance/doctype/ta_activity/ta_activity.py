@@ -2,6 +2,10 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from frappe.utils import now_datetime
+
+from ta_programmes import oversight
+from ta_programmes.core import lifecycle as L
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, as_datetime, rules
 
@@ -75,6 +79,31 @@ class TAActivity(Document):
 			actuals = (self.actual_participants, self.participants_women, self.participants_men, self.participants_other)
 			R.check_actuals_only_when_delivered(self.status, actuals)
 			R.check_participants(*actuals)
+			self.check_status_change(programme)
+
+	def check_status_change(self, programme):
+		before = None if self.is_new() else self.get_doc_before_save()
+		old = before.status if before else None
+		if old == self.status:
+			return
+		L.check_activity_transition(old, self.status)
+		decision = None
+		if self.status in L.GATED_ACTIVITY_STATES and programme.status in L.APPROVED_PROGRAMME_STATES:
+			scope = oversight.current_scope(programme, (self.institution_type,), exclude_activity=None if self.is_new() else self.name)
+			decision = oversight.decide(programme, programme.approved_by or frappe.session.user, scope)
+		state_suspended = frappe.db.get_value("TA Beneficiary State", self.beneficiary_state, "status") == "Suspended"
+		L.check_activity_may_proceed(
+			self.status, programme.name, programme.status, decision, self.beneficiary_state, state_suspended,
+			bool(self.approved_on), translate=_,
+		)
+		if self.status in L.GATED_ACTIVITY_STATES and not self.approved_on:
+			self.approved_on = now_datetime()
+		self.flags.status_change = (old, self.status)
+
+	def on_update(self):
+		change = self.flags.pop("status_change", None)
+		if change and change[0]:
+			self.add_comment("Info", _("Status {0} → {1} by {2}.").format(_(change[0]), _(change[1]), frappe.session.user))
 
 	def trainer_facts(self) -> dict[str, tuple[bool, str | None]]:
 		names = [r.trainer for r in self.trainers if r.trainer]

@@ -41,6 +41,19 @@ class TABeneficiaryState(Document):
 			)
 			if self.status == "Suspended":
 				R.check_required(_("Suspension reason"), self.suspension_reason, _("to suspend a state"))
+		before = None if self.is_new() else self.get_doc_before_save()
+		if self.status == "Suspended" and (not before or before.status != "Suspended"):
+			self.suspended_on = today()
+			self.flags.status_change = _("State suspended by {0}. Reason: {1}").format(frappe.session.user, self.suspension_reason)
+		elif before and before.status == "Suspended" and self.status != "Suspended":
+			self.flags.status_change = _(
+				"Suspension lifted by {0}. Programmes here need a new review and new sign-offs before approval."
+			).format(frappe.session.user)
+
+	def on_update(self):
+		text = self.flags.pop("status_change", None)
+		if text:
+			self.add_comment("Info", text)
 
 
 def default_time_zone(country: str | None) -> str | None:

@@ -5,13 +5,16 @@ from ta_programmes.exceptions import DuplicateRowError, InvalidValueError, Missi
 
 
 class TestTABeneficiaryState(FrappeTestCase):
+	def setUp(self):
+		frappe.delete_doc_if_exists("TA Beneficiary State", "Tuvalu")
+
 	def doc(self, **kw):
-		return frappe.get_doc({"doctype": "TA Beneficiary State", "country": "Fiji", "regional_group": "Asia-Pacific", **kw})
+		return frappe.get_doc({"doctype": "TA Beneficiary State", "country": "Tuvalu", "regional_group": "Asia-Pacific", **kw})
 
 	def test_default_time_zone_from_country(self):
 		doc = self.doc().insert()
-		self.assertEqual(doc.time_zone, "Pacific/Fiji")
-		self.assertEqual(doc.iso_code, "fj")
+		self.assertEqual(doc.time_zone, "Pacific/Funafuti")
+		self.assertEqual(doc.iso_code, "tv")
 
 	def test_unknown_time_zone_refused(self):
 		with self.assertRaises(InvalidValueError):

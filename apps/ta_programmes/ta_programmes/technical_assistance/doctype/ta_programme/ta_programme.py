@@ -2,8 +2,13 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
+from frappe.utils import now_datetime, today
+
+from ta_programmes import oversight
+from ta_programmes.core import lifecycle as L
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, rules
+from ta_programmes.exceptions import GateRefusedError
 
 OFFICER_ROLES = ("TA Programme Officer", "TA Programme Manager", "TA Administrator")
 
@@ -52,6 +57,71 @@ class TAProgramme(Document):
 				((r.idx, (r.donor, r.currency), f"{r.donor} ({r.currency})") for r in self.funding_lines), _("Funding line")
 			)
 			self.set_budget()
+			self.check_status_change()
+
+	# --- status and the oversight gate ------------------------------------------------------------
+	def previous_status(self) -> str | None:
+		before = None if self.is_new() else self.get_doc_before_save()
+		return before.status if before else None
+
+	def check_status_change(self):
+		old, new = self.previous_status(), self.status
+		if self.is_new() and not old and new == "Draft":
+			return
+		L.check_programme_transition(old, new)
+		if old == new:
+			if new in L.APPROVED_PROGRAMME_STATES:
+				self.flag_if_gate_broken()
+			return
+		if new in L.GATED_PROGRAMME_STATES:
+			decision = oversight.decide(self, frappe.session.user)
+			if not decision.approvable:
+				what = _("Programme {0}").format(self.name)
+				if not self.is_new():
+					oversight.log_after_rollback(
+						self.doctype, self.name, _("Refused by the oversight gate ({0} → {1}, requested by {2}): {3}").format(
+							_(old), _(new), frappe.session.user, "; ".join(_(c.label) for c in decision.checks if not c.ok)
+						)
+					)
+				frappe.throw(oversight.refusal_text(decision, what), exc=GateRefusedError, title=_("Oversight Requirements Not Met"))
+			if new == "Approved":
+				self.approved_by = frappe.session.user
+				self.approved_on = now_datetime()
+			self.gate_alert = None
+		if new == "Suspended":
+			with rules():
+				R.check_required(_("Suspension reason"), (self.suspension_reason or "").strip(), _("to suspend a programme"))
+			self.suspended_on = today()
+		self.flags.status_change = (old, new)
+
+	def flag_if_gate_broken(self):
+		"""A material change to an approved programme leaves it approved but flagged."""
+		decision = oversight.decide(self, self.approved_by or frappe.session.user)
+		if decision.approvable:
+			self.gate_alert = None
+			return
+		self.gate_alert = "; ".join(f"{_(c.label)}: {' '.join(c.messages(_))}" for c in decision.checks if not c.ok)
+		frappe.msgprint(
+			_("This approved programme no longer meets its oversight requirements; its activities cannot be approved or scheduled until it does: {0}").format(
+				frappe.utils.escape_html(self.gate_alert)
+			),
+			title=_("Oversight Warning"),
+			indicator="orange",
+		)
+
+	def on_update(self):
+		change = self.flags.pop("status_change", None)
+		if not change:
+			return
+		old, new = change
+		text = _("Status {0} → {1} by {2}.").format(_(old or "New"), _(new), frappe.session.user)
+		if new == "Approved":
+			text += " " + _("All oversight requirements were met.")
+		if new == "Suspended":
+			text += " " + _("Reason: {0}").format(self.suspension_reason)
+		self.add_comment("Info", text)
+		if new == "Under Review":
+			oversight.notify(oversight.reviewers_of(self), _("Programme {0} is under review and awaits your sign-off").format(self.title), self)
 
 	def set_budget(self):
 		for row in self.funding_lines:

@@ -1,0 +1,48 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import today
+
+from ta_programmes import oversight
+from ta_programmes.core import rules as R
+from ta_programmes.enforce import rules
+from ta_programmes.exceptions import SignOffRefusedError
+
+
+class TAHumanRightsReview(Document):
+	def validate(self):
+		status = frappe.db.get_value("TA Programme", self.programme, "status")
+		if status in ("Completed", "Cancelled"):
+			frappe.throw(
+				_("Programme {0} is {1}; it takes no new human-rights review.").format(self.programme, _(status)),
+				exc=SignOffRefusedError,
+				title=_("Review Not Allowed"),
+			)
+		with rules():
+			R.check_unique(((r.idx, (r.measure or "").strip().casefold(), r.measure) for r in self.mitigations), _("Mitigation measure"))
+
+	def before_submit(self):
+		current = frappe.db.get_value(
+			"TA Human Rights Review", {"programme": self.programme, "docstatus": 1, "name": ("!=", self.name)}
+		)
+		if current:
+			frappe.throw(
+				_("Programme {0} already has a current review, {1}. Cancel it and amend it to revise the assessment.").format(
+					self.programme, current
+				),
+				exc=SignOffRefusedError,
+				title=_("One Current Review per Programme"),
+			)
+		self.submitted_on = today()
+
+	def on_submit(self):
+		oversight.comment(
+			"TA Programme",
+			self.programme,
+			_("Human-rights review {0} submitted by {1}: risk {2}.").format(self.name, frappe.session.user, _(self.risk_level)),
+		)
+
+	def on_cancel(self):
+		oversight.comment(
+			"TA Programme", self.programme, _("Human-rights review {0} cancelled by {1}.").format(self.name, frappe.session.user)
+		)

@@ -1,0 +1,78 @@
+import json
+
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate, today
+
+from ta_programmes import oversight
+from ta_programmes.core import oversight as core
+from ta_programmes.core import rules as R
+from ta_programmes.enforce import as_date, rules
+
+
+class TAOversightSignoff(Document):
+	def validate(self):
+		if self.is_new() or not self.signer:
+			self.signer = frappe.session.user
+		programme = frappe.get_doc("TA Programme", self.programme)
+		org = (
+			frappe.get_cached_doc("TA Partner Organisation", self.organisation)
+			if self.kind == core.CIVIL_SOCIETY and self.organisation
+			else None
+		)
+		if self.kind == core.OHCHR:
+			self.organisation = None
+			self.regional_group = None
+		with rules():
+			core.check_signoff(
+				kind=self.kind,
+				signer=self.signer,
+				signer_roles=tuple(frappe.get_roles(self.signer)),
+				organisation=self.organisation,
+				organisation_accredited=bool(org and org.accredited_for_oversight),
+				organisation_reviewers=tuple(r.user for r in org.reviewers) if org else (),
+				officer=programme.programme_officer,
+				programme_status=programme.status,
+				decision=self.decision,
+				conditions=len(self.conditions),
+				comments=self.comments,
+				coi_declaration=self.coi_declaration,
+				coi_details=self.coi_details,
+			)
+			if self.valid_until and self.signed_on:
+				R.check_date_order(as_date(self.signed_on), as_date(self.valid_until), _("Signed on"), _("Valid until"), allow_equal=False)
+
+	def before_submit(self):
+		if self.signer != frappe.session.user:
+			frappe.throw(
+				_("Only {0} can submit this sign-off.").format(self.signer), exc=frappe.PermissionError, title=_("Not Your Sign-off")
+			)
+		programme = frappe.get_doc("TA Programme", self.programme)
+		self.signed_on = today()
+		if not self.valid_until or getdate(self.valid_until) <= getdate(self.signed_on):
+			self.valid_until = core.add_months(getdate(self.signed_on), oversight.get_policy().validity_months)
+		scope = oversight.current_scope(programme)
+		self.scope_snapshot = json.dumps(scope, indent=1, sort_keys=True)
+		self.scope_fingerprint = core.fingerprint(scope)
+
+	def on_submit(self):
+		programme = frappe.get_doc("TA Programme", self.programme)
+		who = self.organisation or "OHCHR"
+		programme.add_comment(
+			"Info",
+			_("{0} sign-off {1} by {2} ({3}): {4}, valid until {5}.").format(
+				_(self.kind), self.name, self.signer, who, _(self.decision), self.valid_until
+			),
+		)
+		subject = (
+			_("{0} objects to programme {1}").format(who, programme.title)
+			if self.decision == core.OBJECT
+			else _("{0} signed off programme {1}: {2}").format(who, programme.title, _(self.decision))
+		)
+		oversight.notify([programme.programme_officer], subject, programme)
+
+	def on_cancel(self):
+		oversight.comment(
+			"TA Programme", self.programme, _("Sign-off {0} cancelled by {1}.").format(self.name, frappe.session.user)
+		)
