@@ -157,9 +157,14 @@ def test_fixtures_and_dashboards_parse_and_refer_to_real_things():
 	ws = json.loads((APP / "technical_assistance/workspace/technical_assistance/technical_assistance.json").read_text())
 	for row in ws["number_cards"]:
 		assert row["number_card_name"] in cards
+	reports = {json.loads(p.read_text())["name"] for p in APP.glob("*/report/*/*.json")}
 	for link in ws["links"]:
 		if link["type"] == "Link" and link["link_type"] == "DocType":
 			assert link["link_to"] in DOCTYPES
+		if link["type"] == "Link" and link["link_type"] == "Report":
+			assert link["link_to"] in reports
+	for shortcut in ws["shortcuts"]:
+		assert shortcut["link_to"] in (DOCTYPES.keys() | reports), shortcut
 	for block in json.loads(ws["content"]):
 		if block["type"] == "number_card":
 			assert block["data"]["number_card_name"] in {r["label"] for r in ws["number_cards"]}

@@ -1,0 +1,14 @@
+from frappe import _
+
+from ta_programmes.api.oversight import awaiting_my_signoff
+
+
+def execute(filters=None):
+	columns = [
+		{"fieldname": "name", "label": _("Programme"), "fieldtype": "Link", "options": "TA Programme", "width": 160},
+		{"fieldname": "title", "label": _("Title"), "fieldtype": "Data", "width": 320},
+		{"fieldname": "awaiting", "label": _("Awaiting Sign-off From"), "fieldtype": "Data", "width": 260},
+		{"fieldname": "planned_start", "label": _("Planned Start"), "fieldtype": "Date", "width": 120},
+		{"fieldname": "programme_officer", "label": _("Programme Officer"), "fieldtype": "Link", "options": "User", "width": 200},
+	]
+	return columns, awaiting_my_signoff()
