@@ -282,3 +282,62 @@ def test_activity_may_proceed_only_under_an_approved_programme_that_keeps_its_ga
 		check_activity_may_proceed("Delivered", "TAP-1", "Suspended", ok, "Kenya", False, True)
 	with pytest.raises(GateRefused, match="never approved"):
 		check_activity_may_proceed("Delivered", "TAP-1", "Active", ok, "Kenya", False, False)
+
+
+# --- who may sign, override, and what a policy may say ---------------------------------------------
+SIGN = dict(
+	kind=O.CIVIL_SOCIETY, signer="cs1@x", signer_roles=(O.CIVIL_SOCIETY_ROLE,), organisation="Org A",
+	organisation_accredited=True, organisation_reviewers=("cs1@x",), officer="officer@x", programme_status="Under Review",
+	decision=O.ENDORSE, conditions=0, comments=None, coi_declaration=O.NO_CONFLICT, coi_details=None,
+)
+
+
+def test_eligible_sign_off_passes():
+	O.check_signoff(**SIGN)
+	O.check_signoff(**{**SIGN, "kind": O.OHCHR, "signer": "oh@x", "signer_roles": (O.OHCHR_ROLE,), "organisation": None})
+
+
+@pytest.mark.parametrize(
+	"change, message",
+	[
+		({"programme_status": "Draft"}, "Programme is Draft"),
+		({"signer": "officer@x", "organisation_reviewers": ("officer@x",)}, "is the programme officer"),
+		({"signer_roles": (O.OHCHR_ROLE,)}, "TA Civil Society Reviewer"),
+		({"kind": O.OHCHR}, "TA OHCHR Reviewer"),
+		({"organisation": None}, "names the accredited organisation"),
+		({"organisation_accredited": False}, "not accredited"),
+		({"organisation_reviewers": ("cs9@x",)}, "not a reviewer of Org A"),
+		({"decision": O.ENDORSE_WITH_CONDITIONS}, "at least one condition"),
+		({"decision": O.OBJECT, "comments": "  "}, "gives its reasons"),
+		({"coi_declaration": None}, "mandatory"),
+		({"coi_declaration": "I have a conflict of interest, declared below"}, "Describe the declared conflict"),
+	],
+)
+def test_sign_off_refusals(change, message):
+	with pytest.raises(O.SignOffRefused, match=message):
+		O.check_signoff(**{**SIGN, **change})
+
+
+def test_override_rules():
+	ok = dict(recorder="m@x", recorder_roles=(O.APPROVER_ROLE,), objection_kind=O.CIVIL_SOCIETY, objection_decision=O.OBJECT,
+			  objection_submitted=True, justification="x" * O.MIN_JUSTIFICATION)
+	O.check_override(**ok)
+	for change, message in [
+		({"recorder_roles": ("TA Programme Officer",)}, "Only a TA Programme Manager"),
+		({"objection_decision": O.ENDORSE}, "Only a submitted objection"),
+		({"objection_submitted": False}, "Only a submitted objection"),
+		({"objection_kind": O.OHCHR}, "OHCHR objection cannot be overridden"),
+		({"justification": "x" * (O.MIN_JUSTIFICATION - 1)}, "at least 30"),
+	]:
+		with pytest.raises(O.OverrideRefused, match=message):
+			O.check_override(**{**ok, **change})
+
+
+def test_policy_rules():
+	O.check_policy({"Low": 1, "Medium": 1, "High": 2, "Critical": 3}, 12)
+	with pytest.raises(O.InvalidPolicy, match="at least 1"):
+		O.check_policy({"Low": 0, "Medium": 1, "High": 2, "Critical": 3}, 12)
+	with pytest.raises(O.InvalidPolicy, match="fewer"):
+		O.check_policy({"Low": 1, "Medium": 2, "High": 1, "Critical": 3}, 12)
+	with pytest.raises(O.InvalidPolicy, match="between 1 and 36"):
+		O.check_policy({"Low": 1, "Medium": 1, "High": 2, "Critical": 3}, 0)

@@ -252,6 +252,41 @@ class TestOversightGate(FrappeTestCase):
 			self.assertRaises(frappe.PermissionError, get_checklist, name)
 
 
+class TestAwaitingMySignoff(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_listed_until_my_organisation_signs(self):
+		from ta_programmes.api.oversight import awaiting_my_signoff
+
+		cast = f.oversight_cast()
+		name = f.under_review("Awaiting _test")
+		with f.as_user(cast["civil"][0]):
+			self.assertIn(name, [p.name for p in awaiting_my_signoff()])
+		f.sign(name, cast["civil"][0], organisation=cast["orgs"][0])
+		with f.as_user(cast["civil"][0]):
+			self.assertNotIn(name, [p.name for p in awaiting_my_signoff()])
+		with f.as_user(cast["civil"][1]):
+			self.assertIn(name, [p.name for p in awaiting_my_signoff()])
+		with f.as_user(cast["officer"]):
+			self.assertEqual(awaiting_my_signoff(), [])
+
+	def test_report_and_request_review(self):
+		from frappe.desk.query_report import run
+
+		from ta_programmes.api.oversight import request_review
+
+		cast = f.oversight_cast()
+		name = f.under_review("Report _test")
+		with f.as_user(cast["ohchr"]):
+			rows = run("Awaiting My Sign-off")["result"]
+		self.assertIn(name, [r["name"] for r in rows])
+		with f.as_user(cast["officer"]):
+			self.assertGreaterEqual(request_review(name), 4)
+		with f.as_user(cast["civil"][0]):
+			self.assertRaises(frappe.PermissionError, request_review, name)
+
+
 class TestOversightREST(FrappeTestCase):
 	"""Kept apart: these tests commit, so that the REST request can see their data."""
 
