@@ -242,7 +242,8 @@ def test_approval_implies_every_requirement(risk, signoffs, approver, mitigation
 		assert len({s.regional_group for s in civil if s.regional_group}) >= 2
 		assert all(m.status in O.DONE for m in mitigations if m.due is None or m.due <= START)
 	assert approver != "officer@x"
-	assert all(s.signer not in ("officer@x", approver) for s in current)
+	standing = [s for s in current if s.decision != O.OBJECT or s.valid_until >= TODAY]
+	assert all(s.signer not in ("officer@x", approver) for s in standing)
 	assert all(s.valid_until >= TODAY and s.scope == SCOPE for s in endorse)
 	assert not suspended
 
@@ -341,3 +342,12 @@ def test_policy_rules():
 		O.check_policy({"Low": 1, "Medium": 2, "High": 1, "Critical": 3}, 12)
 	with pytest.raises(O.InvalidPolicy, match="between 1 and 36"):
 		O.check_policy({"Low": 1, "Medium": 1, "High": 2, "Critical": 3}, 0)
+
+
+def test_preview_without_an_approver_checks_only_the_sign_offs():
+	inp = replace(approvable(), approver=None, approver_roles=())
+	decision = O.evaluate(inp)
+	assert decision.approvable
+	assert "checked on approval" in decision.check("segregation").messages()[0]
+	by_officer = replace(inp, signoffs=inp.signoffs + (signoff("SO-9", O.CIVIL_SOCIETY, "officer@x", "Org D", "Eastern European"),))
+	assert O.evaluate(by_officer).failed == ("segregation",)

@@ -59,7 +59,7 @@ def _items(rows, text_field: str) -> tuple[core.Item, ...]:
 	return tuple(core.Item(r.get(text_field), as_date(r.get("due_date")), r.get("status")) for r in rows)
 
 
-def gate_input(programme, approver: str, scope: dict | None = None) -> core.GateInput:
+def gate_input(programme, approver: str | None, scope: dict | None = None) -> core.GateInput:
 	name = programme.name
 	review = None
 	if not programme.is_new():
@@ -111,7 +111,7 @@ def gate_input(programme, approver: str, scope: dict | None = None) -> core.Gate
 			not_before=max(suspension_dates) if suspension_dates else None,
 		),
 		approver=approver,
-		approver_roles=tuple(frappe.get_roles(approver)),
+		approver_roles=tuple(frappe.get_roles(approver)) if approver else (),
 		review=review,
 		signoffs=tuple(signoffs),
 		overrides=overrides,
@@ -120,8 +120,9 @@ def gate_input(programme, approver: str, scope: dict | None = None) -> core.Gate
 	)
 
 
-def decide(programme, approver: str | None = None, scope: dict | None = None) -> core.Decision:
-	return core.evaluate(gate_input(programme, approver or frappe.session.user, scope))
+def decide(programme, approver: str | None, scope: dict | None = None) -> core.Decision:
+	"""The gate's decision for ``approver`` (None: a preview before anyone approves)."""
+	return core.evaluate(gate_input(programme, approver, scope))
 
 
 def refusal_text(decision: core.Decision, what: str) -> str:
@@ -156,7 +157,12 @@ def get_checklist(programme: str) -> dict:
 	"""The oversight checklist of a programme, for its form: the same decision as the gate."""
 	doc = frappe.get_doc("TA Programme", programme)
 	doc.check_permission("read")
-	approver = doc.approved_by if doc.status in ("Approved", "Active") and doc.approved_by else frappe.session.user
+	if doc.status in ("Approved", "Active") and doc.approved_by:
+		approver = doc.approved_by
+	elif core.APPROVER_ROLE in frappe.get_roles():
+		approver = frappe.session.user
+	else:
+		approver = None
 	decision = decide(doc, approver)
 	signoffs = frappe.get_all(
 		"TA Oversight Sign-off",

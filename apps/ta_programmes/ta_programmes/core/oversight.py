@@ -159,7 +159,7 @@ class Programme:
 @dataclass(frozen=True)
 class GateInput:
 	programme: Programme
-	approver: str
+	approver: str | None
 	approver_roles: tuple[str, ...]
 	review: Review | None
 	signoffs: tuple[SignOff, ...]
@@ -400,19 +400,23 @@ def _check_objections(objections: list[SignOff], overrides: tuple[Override, ...]
 MIN_JUSTIFICATION = 30
 
 
-def _check_segregation(p: Programme, approver: str, approver_roles: tuple[str, ...], signoffs: list[SignOff]) -> Check:
+def _check_segregation(p: Programme, approver: str | None, approver_roles: tuple[str, ...], signoffs: list[SignOff]) -> Check:
+	"""``approver`` None: nobody is approving yet (a reviewer's preview); approver checks wait."""
 	reasons = []
-	if p.officer and approver == p.officer:
-		reasons.append(reason(_("The approver {0} is the programme officer."), approver))
-	if APPROVER_ROLE not in approver_roles:
-		reasons.append(reason(_("The approver {0} does not hold the role {1}."), approver, APPROVER_ROLE))
+	if approver is not None:
+		if p.officer and approver == p.officer:
+			reasons.append(reason(_("The approver {0} is the programme officer."), approver))
+		if APPROVER_ROLE not in approver_roles:
+			reasons.append(reason(_("The approver {0} does not hold the role {1}."), approver, APPROVER_ROLE))
 	for s in signoffs:
 		if p.officer and s.signer == p.officer:
 			reasons.append(reason(_("Sign-off {0} is by the programme officer {1}."), s.name, s.signer))
-		if s.signer == approver:
+		if approver is not None and s.signer == approver:
 			reasons.append(reason(_("Sign-off {0} is by the approver {1}."), s.name, s.signer))
 	if reasons:
 		return Check("segregation", False, tuple(reasons))
+	if approver is None:
+		return Check("segregation", True, (reason(_("No sign-off is by the officer; the approver is checked on approval.")),))
 	return Check("segregation", True, (reason(_("Officer, reviewers and approver are different people.")),))
 
 
