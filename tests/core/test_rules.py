@@ -1,7 +1,7 @@
 """Core rules of the programme model, without Frappe."""
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from hypothesis import given
@@ -108,7 +108,7 @@ class TestAmounts:
 
 	@given(st.lists(st.tuples(st.decimals(0, 10**9, places=2), st.decimals("0.01", 100, places=4)), max_size=10))
 	def test_budget_is_exact_sum(self, lines):
-		expected = sum((a * r for a, r in lines), Decimal(0)).quantize(Decimal("0.01"))
+		expected = sum((a * r for a, r in lines), Decimal(0)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 		assert Decimal(str(R.compute_budget(lines))) == expected
 
 	def test_funding_lines(self):
