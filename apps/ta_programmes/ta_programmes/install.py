@@ -9,13 +9,17 @@ import frappe
 from ta_programmes.core.constants import THEMATIC_AREAS
 
 
+SINGLES_WITH_DEFAULTS = ("TA Oversight Policy", "TA Transparency Settings")
+
+
 def after_install():
 	sync_thematic_areas()
-	save_default_policy()
+	save_single_defaults()
 
 
 def after_migrate():
 	sync_thematic_areas()
+	save_single_defaults()
 
 
 def sync_thematic_areas():
@@ -34,12 +38,13 @@ def sync_thematic_areas():
 		).insert(ignore_permissions=True)
 
 
-def save_default_policy():
-	"""Store the oversight policy's safe defaults, so that they show in the desk as in force."""
-	if frappe.db.get_single_value("TA Oversight Policy", "validity_months"):
-		return
-	policy = frappe.get_doc("TA Oversight Policy")
-	for field in policy.meta.fields:
-		if field.default is not None and policy.get(field.fieldname) in (None, ""):
-			policy.set(field.fieldname, field.default)
-	policy.save(ignore_permissions=True)
+def save_single_defaults():
+	"""Store the safe defaults of the app's settings once, so that the desk shows what is in force."""
+	for doctype in SINGLES_WITH_DEFAULTS:
+		if frappe.db.sql("select 1 from `tabSingles` where `doctype` = %(dt)s limit 1", {"dt": doctype}):
+			continue
+		doc = frappe.get_doc(doctype)
+		for field in doc.meta.fields:
+			if field.default is not None and doc.get(field.fieldname) in (None, ""):
+				doc.set(field.fieldname, field.default)
+		doc.save(ignore_permissions=True)

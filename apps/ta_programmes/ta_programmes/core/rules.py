@@ -275,3 +275,9 @@ def check_user_role(label: str, user: str | None, user_roles: Iterable[str], all
 def check_actuals_only_when_delivered(status: str | None, figures: Iterable[int | None]) -> None:
 	if status != "Delivered" and any(figures):
 		raise InvalidParticipants(_("Actual participants are recorded once the activity is Delivered (it is {0})."), status)
+
+
+def check_suppression_threshold(k: int | None) -> None:
+	"""Public counts below k are suppressed; k below 2 would publish every count."""
+	if k is None or int(k) < 2 or int(k) > 50:
+		raise InvalidValue(_("The suppression threshold must be between 2 and 50, not {0}."), k)

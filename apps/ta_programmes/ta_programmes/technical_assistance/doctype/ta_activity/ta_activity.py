@@ -96,8 +96,9 @@ class TAActivity(Document):
 			self.status, programme.name, programme.status, decision, self.beneficiary_state, state_suspended,
 			bool(self.approved_on), translate=_,
 		)
-		if self.status in L.GATED_ACTIVITY_STATES and not self.approved_on:
-			self.approved_on = now_datetime()
+		if self.status in L.GATED_ACTIVITY_STATES:
+			self.approved_on = self.approved_on or now_datetime()
+			self.oversight_verified = 1
 		self.flags.status_change = (old, self.status)
 
 	def on_update(self):
