@@ -45,3 +45,15 @@ app_include_js = "/assets/ta_programmes/js/ta_common.js"
 scheduler_events = {
 	"daily": ["ta_programmes.oversight.daily_check"],
 }
+
+# The public transparency page is cached; changes to what it shows drop the cache.
+doc_events = {
+	doctype: {
+		event: "ta_programmes.transparency.clear_public_cache" for event in ("on_update", "on_submit", "on_cancel", "on_trash")
+	}
+	for doctype in ("TA Programme", "TA Activity", "TA Objection Override", "TA Transparency Settings")
+}
+
+website_route_rules = [
+	{"from_route": "/my-programmes", "to_route": "my_programmes"},
+]

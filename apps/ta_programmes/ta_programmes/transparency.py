@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import frappe
+from frappe import _
 from frappe.query_builder import DocType
 from frappe.query_builder.functions import Count, Sum
 from frappe.utils import getdate
@@ -208,3 +209,335 @@ def published_overrides(programmes: list[str] | None = None) -> list[dict]:
 	if programmes is not None:
 		q = q.where(Programme.name.isin(programmes or [""]))
 	return q.run(as_dict=True)
+
+
+# --- public data ---------------------------------------------------------------------------------
+CACHE_KEY = "ta_transparency"
+CACHE_SECONDS = 600
+
+
+def settings():
+	return frappe.get_cached_doc("TA Transparency Settings")
+
+
+def reported_programmes(f: Filters) -> list[dict]:
+	"""Programmes that went through approval, with what the public may know of them."""
+	filters = {"status": ("in", REPORTED_STATUSES)}
+	if f.lead_agency:
+		filters["lead_agency"] = f.lead_agency
+	if f.programmes is not None:
+		filters["name"] = ("in", f.programmes or [""])
+	programmes = frappe.get_all(
+		"TA Programme",
+		filters=filters,
+		fields=["name", "title", "status", "planned_start", "planned_end", "budget", "currency", "lead_agency", "approved_on", "modified"],
+		order_by="planned_start desc",
+	)
+	names = [p.name for p in programmes] or [""]
+
+	def children(doctype, field):
+		out: dict[str, list] = {}
+		for r in frappe.get_all(doctype, filters={"parent": ("in", names), "parenttype": "TA Programme"}, fields=["parent", field], order_by="idx"):
+			out.setdefault(r.parent, []).append(r[field])
+		return out
+
+	states, themes, donors = (
+		children("TA Programme State", "beneficiary_state"),
+		children("TA Programme Theme", "thematic_area"),
+		children("TA Funding Line", "donor"),
+	)
+	groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
+	categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
+	overridden = overrides_by_programme([p.name for p in programmes])
+	experts = consenting_experts([p.name for p in programmes])
+	out = []
+	for p in programmes:
+		p.states, p.themes, p.donors = states.get(p.name, []), themes.get(p.name, []), sorted(set(donors.get(p.name, [])))
+		if f.donor and f.donor not in p.donors:
+			continue
+		if f.beneficiary_state and f.beneficiary_state not in p.states:
+			continue
+		if f.regional_group and f.regional_group not in {groups.get(s) for s in p.states}:
+			continue
+		if f.thematic_area and f.thematic_area not in p.themes:
+			continue
+		if f.category and f.category not in {categories.get(t) for t in p.themes}:
+			continue
+		p.overrides = overridden.get(p.name, 0)
+		p.experts = experts.get(p.name, [])
+		out.append(p)
+	return out
+
+
+def consenting_experts(programmes: list[str]) -> dict[str, list[str]]:
+	"""Trainers who delivered for each programme and consented to a public profile (no one else)."""
+	if not programmes:
+		return {}
+	rows = (
+		frappe.qb.from_(ActivityTrainer)
+		.join(Activity)
+		.on((ActivityTrainer.parent == Activity.name) & (ActivityTrainer.parenttype == "TA Activity"))
+		.join(Trainer)
+		.on(ActivityTrainer.trainer == Trainer.name)
+		.select(Activity.programme, Trainer.full_name)
+		.distinct()
+		.where(Activity.status == "Delivered")
+		.where(Trainer.consent_public_profile == 1)
+		.where(Activity.programme.isin(programmes))
+		.orderby(Trainer.full_name)
+		.run(as_dict=True)
+	)
+	out: dict[str, list[str]] = {}
+	for r in rows:
+		out.setdefault(r.programme, []).append(r.full_name)
+	return out
+
+
+def donor_commitments(programmes: list[str]) -> list[dict]:
+	if not programmes:
+		return []
+	return (
+		frappe.qb.from_(FundingLine)
+		.select(FundingLine.donor, Count(FundingLine.parent).distinct().as_("programmes"), Sum(FundingLine.base_amount).as_("committed"))
+		.where(FundingLine.parenttype == "TA Programme")
+		.where(FundingLine.parent.isin(programmes))
+		.groupby(FundingLine.donor)
+		.orderby(FundingLine.donor)
+		.run(as_dict=True)
+	)
+
+
+def public_filter_options() -> dict:
+	from ta_programmes.core.constants import REGIONAL_GROUPS, THEME_CATEGORIES
+
+	return {
+		"donors": frappe.get_all("TA Donor", pluck="name", order_by="name"),
+		"regional_groups": REGIONAL_GROUPS,
+		"categories": THEME_CATEGORIES,
+	}
+
+
+def public_report_cached(values: dict) -> dict:
+	key = f"{CACHE_KEY}:{frappe.as_json(sorted(values.items()))}"
+	cached = frappe.cache.get_value(key)
+	if cached:
+		return cached
+	report = public_report(Filters.from_dict(values))
+	frappe.cache.set_value(key, report, expires_in_sec=CACHE_SECONDS)
+	return report
+
+
+def clear_public_cache(doc=None, method=None) -> None:
+	"""doc_events hook: any change to what is published drops the cached public page."""
+	frappe.cache.delete_keys(CACHE_KEY)
+
+
+def _n(value) -> int:
+	return int(value or 0)
+
+
+def public_report(f: Filters) -> dict:
+	"""Everything the public may see, for the filters: aggregates only, small counts suppressed,
+	no personal or confidential data. Used by the page, the CSV and the PDF alike."""
+	from ta_programmes.core import privacy
+
+	k = int(settings().suppression_k or 5)
+	programmes = reported_programmes(f)
+	f.programmes = [p.name for p in programmes]
+
+	by_year = delivery_by(f, "year")
+	by_group = delivery_by(f, "regional_group")
+	by_state = delivery_by(f, "state")
+	by_theme = delivery_by(f, "theme")
+	by_category = delivery_by(f, "category")
+	hours_by_category = {r.category: r for r in trainer_hours_by(f, "category")}
+
+	genders = (("women", _("Women")), ("men", _("Men")), ("other", _("Other / undisclosed")))
+	table = privacy.suppress_table({(r.state, g): _n(r[g]) for r in by_state for g, _label in genders}, k)
+	state_rows = [
+		[r.state, _n(r.activities), *[table.cells[(r.state, g)] for g, _label in genders], table.row_totals[r.state]]
+		for r in sorted(by_state, key=lambda r: r.state)
+	]
+	state_footer = [_("Total"), sum(_n(r.activities) for r in by_state), *[table.col_totals[g] for g, _l in genders], table.grand_total]
+
+	categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
+	tables = [
+		_breakdown("by-year", _("By year"), [_("Year")], by_year, "year", k),
+		_breakdown("by-regional-group", _("By UN regional group"), [_("Regional group")], by_group, "regional_group", k),
+		{
+			"id": "by-state",
+			"title": _("By beneficiary state"),
+			"headers": [_("State"), _("Activities"), *[label for _g, label in genders], _("Participants")],
+			"rows": state_rows,
+			"footer": state_footer if by_state else None,
+		},
+		_breakdown(
+			"by-theme", _("By thematic area"), [_("Thematic area"), _("Category")], by_theme, "theme", k,
+			lambda r: [categories.get(r.theme)],
+		),
+	]
+	cat_shown, _cat_total = privacy.suppress_counts({r.category: _n(r.participants) for r in by_category}, k)
+	category_rows = []
+	for cat in sorted({r.category for r in by_category}):
+		r = next(x for x in by_category if x.category == cat)
+		h = hours_by_category.get(cat) or frappe._dict()
+		hours = float(h.trainer_hours or 0)
+		outside = round(100 * float(h.outside_hours or 0) / hours) if hours else 0
+		category_rows.append([cat, _n(r.activities), cat_shown[cat], round(hours), f"{outside}%"])
+	tables.append(
+		{
+			"id": "by-category",
+			"title": _("Balance: enforcement, prevention, safeguards"),
+			"headers": [_("Category"), _("Activities"), _("Participants"), _("Trainer-hours"), _("Outside experts' share of hours")],
+			"rows": category_rows,
+			"footer": None,
+		}
+	)
+	donors = donor_commitments(f.programmes)
+	tables.append(
+		{
+			"id": "by-donor",
+			"title": _("By donor"),
+			"headers": [_("Donor"), _("Programmes funded"), _("Committed")],
+			"rows": [[d.donor, d.programmes, frappe.utils.fmt_money(d.committed or 0, currency="USD")] for d in donors],
+			"footer": None,
+		}
+	)
+
+	total_hours = sum(float(h.trainer_hours or 0) for h in hours_by_category.values())
+	outside_hours = sum(float(h.outside_hours or 0) for h in hours_by_category.values())
+	cards = [
+		{"label": _("Approved programmes"), "value": len(programmes)},
+		{"label": _("Activities delivered"), "value": sum(_n(r.activities) for r in by_state)},
+		{"label": _("Participants"), "value": table.grand_total if by_state else 0},
+		{"label": _("Trainer-hours"), "value": round(total_hours)},
+		{"label": _("Hours by outside experts"), "value": f"{round(100 * outside_hours / total_hours) if total_hours else 0}%"},
+		{"label": _("Budget of approved programmes (USD)"), "value": compact_amount(sum(float(p.budget or 0) for p in programmes))},
+	]
+	return {
+		"generated": frappe.utils.format_datetime(frappe.utils.now_datetime(), "yyyy-MM-dd HH:mm"),
+		"filters": f.label(),
+		"k": k,
+		"cards": cards,
+		"tables": tables,
+		"programmes": [public_programme(p) for p in programmes],
+		"overrides": [
+			{**o, "recorded_on": str(o.recorded_on or "")} for o in published_overrides(f.programmes)
+		],
+		"methodology": _(
+			"Figures count activities marked Delivered, by the date they ended, under programmes that passed the oversight gate "
+			"(a human-rights review, OHCHR and civil-society sign-off). Trainer-hours are the hours recorded per trainer; "
+			"outside experts are trainers from academia, civil society and the private sector."
+		),
+		"suppression_note": _(
+			"To protect participants, counts below {0} are shown as \u201c<{0}\u201d, and further cells are hidden where a hidden "
+			"count could otherwise be worked out from totals. No participant, trainer (without consent) or reviewer is named."
+		).format(k),
+	}
+
+
+def compact_amount(value: float) -> str:
+	for bound, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
+		if abs(value) >= bound:
+			return f"{value / bound:.1f}{suffix}"
+	return f"{value:.0f}"
+
+
+def _breakdown(id_, title, headers, rows, key, k, extra=lambda r: []) -> dict:
+	"""A one-dimensional public table: activities and (suppressed) participants per ``key``."""
+	from ta_programmes.core import privacy
+
+	shown, total = privacy.suppress_counts({str(r[key]): _n(r.participants) for r in rows}, k)
+	body = [[str(r[key]), *extra(r), _n(r.activities), shown[str(r[key])]] for r in sorted(rows, key=lambda r: str(r[key]))]
+	footer = [_("Total"), *[""] * (len(headers) - 1), sum(_n(r.activities) for r in rows), total] if rows else None
+	return {"id": id_, "title": title, "headers": [*headers, _("Activities"), _("Participants")], "rows": body, "footer": footer}
+
+
+def public_programme(p) -> dict:
+	"""The public summary of one approved programme (no officer, reviewer or review content)."""
+	oversight = _("Approved after human-rights review with OHCHR and civil-society sign-off")
+	if p.overrides:
+		oversight += "; " + _("{0} civil-society objection(s) overridden with a published justification").format(p.overrides)
+	if p.status == "Suspended":
+		oversight = _("Suspended under the human-rights due-diligence policy")
+	return {
+		"name": p.name,
+		"title": p.title,
+		"status": _(p.status),
+		"dates": f"{p.planned_start} – {p.planned_end}",
+		"budget": frappe.utils.fmt_money(p.budget or 0, currency=p.currency or "USD"),
+		"states": ", ".join(p.states),
+		"themes": ", ".join(p.themes),
+		"donors": ", ".join(p.donors),
+		"oversight": oversight,
+		"experts": ", ".join(p.experts),
+	}
+
+
+def donor_view(donors: list[str]) -> list[dict]:
+	"""The programmes these donors fund: delivery and oversight status, figures suppressed below k."""
+	from ta_programmes.core import privacy
+
+	k = int(settings().suppression_k or 5)
+	lines = frappe.get_all(
+		"TA Funding Line",
+		filters={"parenttype": "TA Programme", "donor": ("in", donors)},
+		fields=["parent", "base_amount"],
+	)
+	funding: dict[str, float] = {}
+	for line in lines:
+		funding[line.parent] = funding.get(line.parent, 0) + float(line.base_amount or 0)
+	if not funding:
+		return []
+	programmes = frappe.get_all(
+		"TA Programme",
+		filters={"name": ("in", list(funding))},
+		fields=["name", "title", "status", "planned_start", "planned_end", "currency", "gate_alert"],
+		order_by="planned_start desc",
+	)
+	counts = (
+		frappe.qb.from_(Activity)
+		.select(
+			Activity.programme,
+			Count(Activity.name).as_("total"),
+			Sum(Case().when(Activity.status == "Delivered", 1).else_(0)).as_("delivered"),
+			Sum(Activity.actual_participants).as_("participants"),
+		)
+		.where(Activity.programme.isin(list(funding)))
+		.where(Activity.status != "Cancelled")
+		.groupby(Activity.programme)
+		.run(as_dict=True)
+	)
+	by_programme = {c.programme: c for c in counts}
+	out = []
+	for p in programmes:
+		c = by_programme.get(p.name) or frappe._dict(total=0, delivered=0, participants=0)
+		shown, _total = privacy.suppress_counts({"p": int(c.participants or 0)}, k)
+		out.append(
+			{
+				"name": p.name,
+				"title": p.title,
+				"status": _(p.status),
+				"dates": f"{p.planned_start} – {p.planned_end}",
+				"funding": frappe.utils.fmt_money(funding[p.name], currency=p.currency or "USD"),
+				"total_activities": int(c.total or 0),
+				"delivered": int(c.delivered or 0),
+				"participants": shown["p"],
+				"oversight": oversight_status(p),
+			}
+		)
+	return out
+
+
+def oversight_status(p) -> str:
+	if p.status in ("Draft",):
+		return _("Not yet submitted for human-rights review")
+	if p.status == "Under Review":
+		return _("Under human-rights review (OHCHR and civil society)")
+	if p.status == "Suspended":
+		return _("Suspended under the human-rights due-diligence policy")
+	if p.status == "Cancelled":
+		return _("Cancelled")
+	if p.gate_alert:
+		return _("Approved; oversight requirements need renewal")
+	return _("Approved with OHCHR and civil-society sign-off")

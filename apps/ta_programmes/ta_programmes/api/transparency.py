@@ -1,0 +1,94 @@
+"""Downloads of the transparency report: public CSV and PDF (Guest), and the desk PDF, which runs
+as a background job with progress when the report is large."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import frappe
+from frappe import _
+from frappe.utils import now_datetime
+
+from ta_programmes import transparency as T
+
+PUBLIC_FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area")
+# Above this many rows the desk PDF is built in a background job.
+BACKGROUND_ROWS = 300
+
+
+def _public_values(kwargs: dict) -> dict:
+	return {k: kwargs.get(k) for k in PUBLIC_FILTERS if kwargs.get(k)}
+
+
+def public_csv_text(report: dict) -> str:
+	out = io.StringIO()
+	w = csv.writer(out)
+	w.writerow([_("Technical assistance delivered"), report["generated"]])
+	for key, value in report["filters"].items():
+		w.writerow([key, value])
+	for card in report["cards"]:
+		w.writerow([card["label"], card["value"]])
+	for table in report["tables"]:
+		w.writerow([])
+		w.writerow([table["title"]])
+		w.writerow(table["headers"])
+		w.writerows(table["rows"])
+		if table["footer"]:
+			w.writerow(table["footer"])
+	w.writerow([])
+	w.writerow([_("Approved programmes")])
+	w.writerow([_("Title"), _("Status"), _("Dates"), _("Budget"), _("States"), _("Themes"), _("Donors"), _("Oversight")])
+	for p in report["programmes"]:
+		w.writerow([p["title"], p["status"], p["dates"], p["budget"], p["states"], p["themes"], p["donors"], p["oversight"]])
+	w.writerow([])
+	w.writerow([_("Civil-society objections overridden")])
+	w.writerow([_("Programme"), _("Organisation"), _("Date"), _("Justification")])
+	for o in report["overrides"]:
+		w.writerow([o["title"], o["organisation"], o["recorded_on"], o["justification"]])
+	w.writerow([])
+	w.writerow([report["suppression_note"]])
+	return out.getvalue()
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def public_csv(**kwargs):
+	report = T.public_report_cached(_public_values(kwargs))
+	frappe.response.update(
+		type="download",
+		filename="ta-transparency.csv",
+		filecontent=public_csv_text(report).encode("utf-8-sig"),
+		content_type="text/csv; charset=utf-8",
+	)
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def public_pdf(**kwargs):
+	values = _public_values(kwargs)
+	report = T.public_report_cached(values)
+	frappe.response.update(
+		type="download",
+		filename="ta-transparency.pdf",
+		filecontent=T.public_pdf_bytes(report),
+		content_type="application/pdf",
+	)
+
+
+@frappe.whitelist()
+def request_pdf(filters: str | dict | None = None) -> dict:
+	"""The desk report as PDF, for what the user may see. Small: at once; large: in the background,
+	with progress published to the user and a private file when done."""
+	frappe.has_permission("TA Activity", "read", throw=True)
+	values = frappe.parse_json(filters) if isinstance(filters, str) else (filters or {})
+	f = T.Filters.from_dict(values)
+	f.programmes = T.visible_programmes()
+	if len(T.reported_programmes(f)) <= BACKGROUND_ROWS:
+		return {"file_url": T.desk_pdf_file(values, frappe.session.user)}
+	frappe.enqueue(
+		"ta_programmes.transparency.desk_pdf_file",
+		queue="long",
+		values=values,
+		user=frappe.session.user,
+		notify=True,
+	)
+	return {"queued": True}

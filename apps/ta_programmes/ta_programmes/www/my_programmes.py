@@ -1,0 +1,21 @@
+"""Donor view (/my-programmes): a user linked to a TA Donor sees the programmes it funds, with
+their delivery and oversight status, and nothing of other donors' programmes."""
+
+import frappe
+from frappe import _
+
+from ta_programmes import transparency as T
+from ta_programmes.permissions import donors_of
+
+no_cache = 1
+
+
+def get_context(context):
+	if frappe.session.user == "Guest":
+		frappe.throw(_("Log in to see the programmes your organisation funds."), frappe.PermissionError)
+	donors = donors_of(frappe.session.user)
+	context.title = _("Programmes we fund")
+	context.donors = donors
+	context.programmes = T.donor_view(donors) if donors else []
+	context.show_sidebar = 0
+	return context
