@@ -134,6 +134,11 @@ def refusal_text(decision: core.Decision, what: str) -> str:
 	return _("{0} cannot be approved yet:").format(what) + "<ul>" + "".join(lines) + "</ul>"
 
 
+def alert_text(decision: core.Decision) -> str:
+	"""The failed requirements in one line, for the form's alert and the daily check."""
+	return "; ".join(f"{_(c.label)}: {' '.join(c.messages(_))}" for c in decision.checks if not c.ok)
+
+
 def log_after_rollback(doctype: str, name: str, text: str) -> None:
 	"""Record a refused decision in the timeline although the refused save is rolled back."""
 
@@ -240,7 +245,7 @@ def daily_check() -> dict:
 				doc.db_set("gate_alert", None, update_modified=False)
 				cleared.append(name)
 			continue
-		alert = "; ".join(f"{_(c.label)}: {' '.join(c.messages(_))}" for c in decision.checks if not c.ok)
+		alert = alert_text(decision)
 		if alert != doc.gate_alert:
 			doc.db_set("gate_alert", alert, update_modified=False)
 			doc.add_comment("Info", _("Daily oversight check: the approved programme no longer meets its requirements: {0}").format(alert))

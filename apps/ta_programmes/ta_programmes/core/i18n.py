@@ -8,3 +8,16 @@ extractor find them in this package like anywhere else in the app.
 
 def _(message: str) -> str:
 	return message
+
+
+# A message that explains a result (a failed requirement, a conflict, a trainer's rank):
+# the English template and its arguments, translated by the caller, then formatted.
+Reason = tuple[str, tuple]
+
+
+def reason(template: str, *args: object) -> Reason:
+	return (template, args)
+
+
+def render(r: Reason, translate=lambda s: s) -> str:
+	return translate(r[0]).format(*r[1])

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .errors import RuleViolation
-from .i18n import _
+from .i18n import Reason, _, reason, render
 
 OHCHR = "OHCHR"
 CIVIL_SOCIETY = "Civil Society"
@@ -170,17 +170,6 @@ class GateInput:
 
 # --------------------------------------------------------------------------------------------
 # Outputs
-
-
-Reason = tuple  # (template, *args): translated by the caller, then formatted
-
-
-def reason(template: str, *args: object) -> Reason:
-	return (template, *args)
-
-
-def render(r: Reason, translate=lambda s: s) -> str:
-	return translate(r[0]).format(*r[1:])
 
 
 @dataclass(frozen=True)

@@ -100,7 +100,7 @@ class TAProgramme(Document):
 		if decision.approvable:
 			self.gate_alert = None
 			return
-		self.gate_alert = "; ".join(f"{_(c.label)}: {' '.join(c.messages(_))}" for c in decision.checks if not c.ok)
+		self.gate_alert = oversight.alert_text(decision)
 		frappe.msgprint(
 			_("This approved programme no longer meets its oversight requirements; its activities cannot be approved or scheduled until it does: {0}").format(
 				frappe.utils.escape_html(self.gate_alert)
