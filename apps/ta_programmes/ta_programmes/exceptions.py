@@ -7,7 +7,7 @@ translated message and title.
 import frappe
 
 from ta_programmes.core import errors as core
-from ta_programmes.core import lifecycle, oversight
+from ta_programmes.core import lifecycle, oversight, schedule
 
 
 class TAValidationError(frappe.ValidationError):
@@ -70,6 +70,10 @@ class InvalidPolicyError(TAValidationError):
 	pass
 
 
+class TrainerConflictError(TAValidationError):
+	pass
+
+
 _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	core.InvalidDateRange: InvalidDateRangeError,
 	core.InvalidShares: InvalidSharesError,
@@ -85,6 +89,7 @@ _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	oversight.SignOffRefused: SignOffRefusedError,
 	oversight.OverrideRefused: OverrideRefusedError,
 	oversight.InvalidPolicy: InvalidPolicyError,
+	schedule.TrainerConflict: TrainerConflictError,
 }
 
 

@@ -43,7 +43,7 @@ has_permission = {
 app_include_js = "/assets/ta_programmes/js/ta_common.js"
 
 scheduler_events = {
-	"daily": ["ta_programmes.oversight.daily_check"],
+	"daily": ["ta_programmes.oversight.daily_check", "ta_programmes.scheduling.send_reminders"],
 }
 
 # The public transparency page is cached; changes to what it shows drop the cache.

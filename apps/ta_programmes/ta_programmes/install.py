@@ -9,7 +9,7 @@ import frappe
 from ta_programmes.core.constants import THEMATIC_AREAS
 
 
-SINGLES_WITH_DEFAULTS = ("TA Oversight Policy", "TA Transparency Settings")
+SINGLES_WITH_DEFAULTS = ("TA Oversight Policy", "TA Transparency Settings", "TA Scheduling Settings")
 
 
 def after_install():

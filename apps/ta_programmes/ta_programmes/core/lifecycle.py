@@ -97,3 +97,12 @@ def check_activity_may_proceed(
 			raise GateRefused(_("Programme {0} no longer meets its oversight requirements ({1}); the activity cannot be {2}."), programme, failed, new_status)
 	if new_status == "Delivered" and not ever_approved:
 		raise GateRefused(_("An activity that was never approved cannot be marked Delivered."))
+
+
+def check_delivery_time(now_utc, last_end_utc) -> None:
+	"""An activity is marked Delivered only once its last session has ended."""
+	if last_end_utc and now_utc < last_end_utc:
+		raise GateRefused(
+			_("The last session ends {0} UTC; the activity can be marked Delivered after that."),
+			last_end_utc.strftime("%Y-%m-%d %H:%M"),
+		)

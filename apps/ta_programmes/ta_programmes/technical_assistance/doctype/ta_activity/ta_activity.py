@@ -4,7 +4,8 @@ from frappe.model.document import Document
 
 from frappe.utils import now_datetime
 
-from ta_programmes import oversight
+from ta_programmes import oversight, scheduling
+from ta_programmes.core import schedule as S
 from ta_programmes.core import lifecycle as L
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, as_datetime, rules
@@ -54,6 +55,9 @@ class TAActivity(Document):
 		programme = frappe.get_cached_doc("TA Programme", self.programme)
 		if not self.time_zone and self.beneficiary_state:
 			self.time_zone = frappe.db.get_value("TA Beneficiary State", self.beneficiary_state, "time_zone")
+		with rules():
+			R.check_time_zone(_("Host time zone"), self.time_zone)
+		sessions = scheduling.sync_sessions(self) if self.time_zone else []
 		trainers = self.trainer_facts()
 		with rules():
 			R.check_date_order(as_datetime(self.start), as_datetime(self.end), _("Start"), _("End"), allow_equal=False)
@@ -68,7 +72,6 @@ class TAActivity(Document):
 			scope = programme.scope()
 			R.check_member(self.beneficiary_state, scope["states"], _("Beneficiary state"), self.programme)
 			R.check_member(self.thematic_area, scope["themes"], _("Thematic area"), self.programme)
-			R.check_time_zone(_("Host time zone"), self.time_zone)
 			R.check_delivery_mode(self.delivery_mode, self.venue, self.city, self.online_link)
 			R.check_unique(((r.idx, r.trainer, r.trainer_name or r.trainer) for r in self.trainers), _("Trainer"))
 			for row in self.trainers:
@@ -80,6 +83,9 @@ class TAActivity(Document):
 			R.check_actuals_only_when_delivered(self.status, actuals)
 			R.check_participants(*actuals)
 			self.check_status_change(programme)
+			if self.status == "Delivered" and sessions:
+				L.check_delivery_time(scheduling.utc_now(), S.span(sessions)[1])
+		scheduling.check_trainer_conflicts(self, sessions)
 
 	def check_status_change(self, programme):
 		before = None if self.is_new() else self.get_doc_before_save()
@@ -99,12 +105,21 @@ class TAActivity(Document):
 		if self.status in L.GATED_ACTIVITY_STATES:
 			self.approved_on = self.approved_on or now_datetime()
 			self.oversight_verified = 1
+		if self.status == "Postponed" and before:
+			self.append(
+				"postponements",
+				{"postponed_on": now_datetime(), "postponed_by": frappe.session.user, "old_start": before.start, "old_end": before.end},
+			)
 		self.flags.status_change = (old, self.status)
 
 	def on_update(self):
+		scheduling.sync_activity_bookings(self)
 		change = self.flags.pop("status_change", None)
 		if change and change[0]:
 			self.add_comment("Info", _("Status {0} → {1} by {2}.").format(_(change[0]), _(change[1]), frappe.session.user))
+
+	def on_trash(self):
+		frappe.db.delete(scheduling.BOOKING, {"activity": self.name})
 
 	def trainer_facts(self) -> dict[str, tuple[bool, str | None]]:
 		names = [r.trainer for r in self.trainers if r.trainer]

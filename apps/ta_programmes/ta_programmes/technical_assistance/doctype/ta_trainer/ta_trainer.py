@@ -1,7 +1,9 @@
+import frappe
 from frappe import _
 from frappe.model.document import Document
 from frappe.utils import today
 
+from ta_programmes import scheduling
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, rules
 
@@ -49,3 +51,13 @@ class TATrainer(Document):
 			R.check_unique(((r.idx, r.language, r.language) for r in self.languages), _("Language"))
 			for row in self.conflict_declarations:
 				R.check_not_future(_("Declaration date"), as_date(row.declared_on), as_date(today()), row.idx)
+		scheduling.check_unavailability(self)
+
+	def before_insert(self):
+		self.ics_token = frappe.generate_hash(length=32)
+
+	def on_update(self):
+		scheduling.sync_unavailability(self)
+
+	def on_trash(self):
+		frappe.db.delete(scheduling.BOOKING, {"trainer": self.name})
