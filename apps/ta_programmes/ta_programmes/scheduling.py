@@ -89,7 +89,7 @@ def check_trainer_conflicts(activity, sessions: list[S.Session]) -> None:
 	conflicts = S.find_conflicts(new, [], buffer)  # sessions of this activity among themselves
 	if trainers:
 		lock_trainers(trainers)
-		existing = bookings_in_window(trainers, S.query_window(new, buffer), exclude_activity=activity.name)
+		existing = bookings_in_window(trainers, S.query_window(new, buffer), exclude_activity=activity.name, lock=True)
 		for trainer in trainers:
 			conflicts += S.find_conflicts(new, existing.get(trainer, []), buffer, trainer=trainer, among_new=False)
 	if conflicts:
@@ -102,8 +102,12 @@ def lock_trainers(trainers: list[str]) -> None:
 	frappe.db.sql("select name from `tabTA Trainer` where name in %(trainers)s for update", {"trainers": trainers})
 
 
-def bookings_in_window(trainers: list[str], window, exclude_activity: str | None = None) -> dict[str, list[S.Busy]]:
-	"""The trainers' busy periods overlapping ``window``: an indexed range query."""
+def bookings_in_window(
+	trainers: list[str], window, exclude_activity: str | None = None, lock: bool = False
+) -> dict[str, list[S.Busy]]:
+	"""The trainers' busy periods overlapping ``window``: an indexed range query. ``lock`` makes it
+	a locking read, which sees what other transactions committed meanwhile (MariaDB's repeatable
+	read would otherwise show this transaction's older snapshot)."""
 	if not window:
 		return {}
 	start, end = window
@@ -117,6 +121,8 @@ def bookings_in_window(trainers: list[str], window, exclude_activity: str | None
 	)
 	if exclude_activity:
 		q = q.where((B.activity.isnull()) | (B.activity != exclude_activity))
+	if lock:
+		q = q.for_update()
 	out: dict[str, list[S.Busy]] = {}
 	for r in q.run(as_dict=True):
 		out.setdefault(r.trainer, []).append(
