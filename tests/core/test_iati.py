@@ -1,0 +1,487 @@
+"""IATI 2.03 export: the file validates against the official schema, each ruleset check refuses a
+broken activity by name, budgets split into yearly periods to the cent, and only public fields
+are written."""
+
+import importlib.util
+import xml.etree.ElementTree as ET
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from ta_programmes.core import iati as I
+from ta_programmes.core.oversight import add_months
+
+GENERATED = datetime(2026, 6, 1, 12, 30, 5)
+REPORTER = I.ReportingOrg("XM-DAC-41114", "UN Technical Assistance Office", "40")
+MARKER_URI = "https://ta.example.org/hrdd-marker"
+
+
+def activity(**changes) -> I.IatiActivity:
+	a = I.IatiActivity(
+		identifier_suffix="TAP-2026-0001",
+		title="Electronic evidence for prosecutors",
+		description="Training prosecutors of two states to handle electronic evidence with safeguards.",
+		status="Active",
+		planned_start=date(2026, 1, 15),
+		planned_end=date(2027, 6, 30),
+		actual_start=date(2026, 2, 1),
+		actual_end=None,
+		funders=[
+			I.IatiOrg("XI-IATI-EC_INTPA", "European Union", "40"),
+			I.IatiOrg(None, "Government of Norway", "10"),
+		],
+		accountable=I.IatiOrg("XM-DAC-41114", "UN Technical Assistance Office", "40"),
+		implementers=[I.IatiOrg(None, "Digital Rights Watch Africa", "21")],
+		countries=[("KE", 60.0), ("GH", 40.0)],
+		sectors=[("15130", 70.0), ("15160", 30.0)],
+		budgets=I.budget_periods(date(2026, 1, 15), date(2027, 6, 30), 250_000.0, "EUR"),
+		currency="EUR",
+		hrdd_status="approved with OHCHR and civil-society sign-off",
+		hrdd_significance=2,
+		last_updated=datetime(2026, 5, 30, 9, 0),
+	)
+	return replace(a, **changes)
+
+
+def minimal() -> I.IatiActivity:
+	return activity(
+		identifier_suffix="TAP-2026-0002",
+		title="Awareness campaign",
+		status="Approved",
+		planned_end=None,
+		actual_start=None,
+		funders=[],
+		implementers=[],
+		countries=[("PE", None)],
+		sectors=[("22040", None)],
+		budgets=[],
+		hrdd_significance=0,
+	)
+
+
+def build(*activities) -> bytes:
+	return I.build_iati_xml(REPORTER, list(activities) or [activity()], GENERATED, marker_uri=MARKER_URI)
+
+
+# --------------------------------------------------------------------------------------------
+# Schema
+
+
+def schema_path() -> Path:
+	spec = importlib.util.find_spec("iati")  # locates pyIATI without importing it
+	if spec is None or not spec.submodule_search_locations:
+		pytest.skip("pyIATI (pip install --no-deps pyIATI) is not installed")
+	path = (
+		Path(spec.submodule_search_locations[0])
+		/ "resources/standard/2-03/schemas/iati-activities-schema.xsd"
+	)
+	if not path.exists():
+		pytest.skip(f"IATI 2.03 schema not found at {path}")
+	return path
+
+
+@pytest.fixture(scope="module")
+def schema():
+	etree = pytest.importorskip("lxml.etree")
+	return etree.XMLSchema(etree.parse(str(schema_path())))
+
+
+def test_file_validates_against_the_iati_2_03_schema(schema):
+	etree = pytest.importorskip("lxml.etree")
+	doc = etree.fromstring(build(activity(), minimal()))
+	assert schema.validate(doc), schema.error_log
+
+
+def test_schema_rejects_a_file_out_of_order(schema):
+	"""The validation is real: swapping two elements breaks the schema's sequence."""
+	etree = pytest.importorskip("lxml.etree")
+	doc = etree.fromstring(build())
+	act = doc[0]
+	status = act.find("activity-status")
+	act.remove(status)
+	act.insert(1, status)
+	assert not schema.validate(doc)
+
+
+# --------------------------------------------------------------------------------------------
+# Content
+
+
+def parse(xml: bytes) -> ET.Element:
+	return ET.fromstring(xml)
+
+
+def test_file_header_and_activity_attributes():
+	root = parse(build())
+	assert root.tag == "iati-activities"
+	assert root.get("version") == "2.03"
+	assert root.get("generated-datetime") == "2026-06-01T12:30:05"
+	act = root[0]
+	assert act.get("last-updated-datetime") == "2026-05-30T09:00:00"
+	assert act.get(I.XML_LANG) == "en"
+	assert act.get("default-currency") == "EUR"
+	assert build().startswith(b"<?xml version='1.0' encoding='utf-8'?>")
+
+
+def test_activity_content():
+	act = parse(build())[0]
+	assert act.findtext("iati-identifier") == "XM-DAC-41114-TAP-2026-0001"
+	rep = act.find("reporting-org")
+	assert (rep.get("ref"), rep.get("type"), rep.findtext("narrative")) == (
+		"XM-DAC-41114",
+		"40",
+		"UN Technical Assistance Office",
+	)
+	assert act.findtext("title/narrative") == "Electronic evidence for prosecutors"
+	assert act.find("description").get("type") == "1"
+	orgs = [
+		(o.get("role"), o.get("ref"), o.get("type"), o.findtext("narrative"))
+		for o in act.findall("participating-org")
+	]
+	assert orgs == [
+		("1", "XI-IATI-EC_INTPA", "40", "European Union"),
+		("1", None, "10", "Government of Norway"),
+		("2", "XM-DAC-41114", "40", "UN Technical Assistance Office"),
+		("4", None, "21", "Digital Rights Watch Africa"),
+	]
+	assert act.find("activity-status").get("code") == "2"
+	dates = [(d.get("type"), d.get("iso-date")) for d in act.findall("activity-date")]
+	assert dates == [("1", "2026-01-15"), ("2", "2026-02-01"), ("3", "2027-06-30")]
+	assert [(c.get("code"), c.get("percentage")) for c in act.findall("recipient-country")] == [
+		("KE", "60"),
+		("GH", "40"),
+	]
+	assert [(s.get("vocabulary"), s.get("code"), s.get("percentage")) for s in act.findall("sector")] == [
+		("1", "15130", "70"),
+		("1", "15160", "30"),
+	]
+	marker = act.find("policy-marker")
+	assert dict(marker.attrib) == {
+		"vocabulary": "99",
+		"vocabulary-uri": MARKER_URI,
+		"code": "1",
+		"significance": "2",
+	}
+	assert marker.findtext("narrative") == "approved with OHCHR and civil-society sign-off"
+	budgets = act.findall("budget")
+	assert [(b.get("type"), b.get("status")) for b in budgets] == [("1", "1")] * 2
+	assert [
+		(b.find("period-start").get("iso-date"), b.find("period-end").get("iso-date")) for b in budgets
+	] == [
+		("2026-01-15", "2027-01-14"),
+		("2027-01-15", "2027-06-30"),
+	]
+	values = [b.find("value") for b in budgets]
+	assert {(v.get("currency"), v.get("value-date")) for v in values} == {("EUR", "2026-01-15")}
+	assert sum(Decimal(v.text) for v in values) == Decimal("250000.00")
+
+
+def test_minimal_activity_omits_what_it_does_not_have():
+	act = parse(build(minimal()))[0]
+	assert [d.get("type") for d in act.findall("activity-date")] == ["1"]
+	assert act.find("recipient-country").get("percentage") is None
+	assert act.find("activity-status").get("code") == "1"
+	assert act.findall("budget") == []
+	assert [o.get("role") for o in act.findall("participating-org")] == ["2"]
+
+
+def test_marker_uri_is_omitted_when_not_given():
+	act = parse(I.build_iati_xml(REPORTER, [activity()], GENERATED))[0]
+	assert "vocabulary-uri" not in act.find("policy-marker").attrib
+
+
+def test_text_is_escaped():
+	a = activity(title="<script>alert(1)</script> & co", description='Quotes " and \u00e9')
+	act = parse(build(a))[0]
+	assert act.findtext("title/narrative") == "<script>alert(1)</script> & co"
+	assert b"<script>" not in build(a)
+
+
+def test_nothing_but_the_public_fields_is_written():
+	a = activity()
+	root = parse(build(a))
+	written = {root.get("version"), root.get("generated-datetime")}
+	for el in root.iter():
+		written |= set(el.attrib.values())
+		if el.text and el.text.strip():
+			written.add(el.text)
+	orgs = [*a.funders, a.accountable, *a.implementers]
+	expected = {
+		"2.03",
+		"2026-06-01T12:30:05",
+		"2026-05-30T09:00:00",
+		"en",
+		"EUR",
+		MARKER_URI,
+		"XM-DAC-41114-TAP-2026-0001",
+		REPORTER.ref,
+		REPORTER.name,
+		REPORTER.type_code,
+		a.title,
+		a.description,
+		a.hrdd_status,
+		str(a.hrdd_significance),
+		*(o.ref for o in orgs if o.ref),
+		*(o.name for o in orgs),
+		*(o.type_code for o in orgs),
+		*(c for c, _p in a.countries),
+		"60",
+		"40",
+		*(s for s, _p in a.sectors),
+		"70",
+		"30",
+		*(d.isoformat() for d in (a.planned_start, a.planned_end, a.actual_start)),
+		*(b.start.isoformat() for b in a.budgets),
+		*(b.end.isoformat() for b in a.budgets),
+		*(f"{Decimal(str(b.value)):.2f}" for b in a.budgets),
+		"1",
+		"2",
+		"3",
+		"4",
+		"99",  # codes: roles, date types, status, description type, vocabularies
+	}
+	assert written <= expected, written - expected
+	tags = {el.tag for el in root.iter()}
+	assert tags == {
+		"iati-activities",
+		"iati-activity",
+		"iati-identifier",
+		"reporting-org",
+		"narrative",
+		"title",
+		"description",
+		"participating-org",
+		"activity-status",
+		"activity-date",
+		"recipient-country",
+		"sector",
+		"policy-marker",
+		"budget",
+		"period-start",
+		"period-end",
+		"value",
+	}
+
+
+# --------------------------------------------------------------------------------------------
+# Checks
+
+
+BROKEN = {
+	"no start date": (dict(planned_start=None, actual_start=None), "give a planned or an actual start date"),
+	"planned end before start": (
+		dict(planned_end=date(2025, 12, 31)),
+		"the planned end 2025-12-31 is before the planned start",
+	),
+	"actual end before start": (
+		dict(actual_end=date(2026, 1, 20)),
+		"the actual end 2026-01-20 is before the actual start",
+	),
+	"actual start in the future": (
+		dict(actual_start=date(2026, 7, 1)),
+		"the actual start 2026-07-01 is in the future",
+	),
+	"countries off 100": (
+		dict(countries=[("KE", 60.0), ("GH", 39.0)]),
+		"recipient-country percentages must add up to 100; they add up to 99",
+	),
+	"country without percentage": (
+		dict(countries=[("KE", 100.0), ("GH", None)]),
+		"give a recipient-country percentage for GH",
+	),
+	"one country with a wrong percentage": (
+		dict(countries=[("KE", 50.0)]),
+		"add up to 100; they add up to 50",
+	),
+	"bad country code": (dict(countries=[("Kenya", 100.0)]), "recipient country code \u201cKenya\u201d"),
+	"duplicate country": (
+		dict(countries=[("KE", 50.0), ("KE", 50.0)]),
+		"recipient country KE is listed more than once",
+	),
+	"sectors off 100": (
+		dict(sectors=[("15130", 70.0), ("15160", 40.0)]),
+		"sector percentages must add up to 100; they add up to 110",
+	),
+	"no sector": (dict(sectors=[]), "give at least one OECD-DAC sector"),
+	"bad sector code": (
+		dict(sectors=[("151", None)]),
+		"sector code \u201c151\u201d is not an OECD-DAC purpose code",
+	),
+	"budget longer than a year": (
+		dict(budgets=[I.IatiBudget(date(2026, 1, 15), date(2027, 1, 16), 1.0, "EUR", date(2026, 1, 15))]),
+		"the budget period 2026-01-15 to 2027-01-16 is longer than one year",
+	),
+	"budget ending before it starts": (
+		dict(budgets=[I.IatiBudget(date(2026, 1, 15), date(2026, 1, 15), 1.0, "EUR", date(2026, 1, 15))]),
+		"the budget period 2026-01-15 to 2026-01-15 must end after it starts",
+	),
+	"overlapping budgets": (
+		dict(
+			budgets=[
+				I.IatiBudget(date(2026, 1, 1), date(2026, 12, 31), 1.0, "EUR", date(2026, 1, 1)),
+				I.IatiBudget(date(2026, 12, 31), date(2027, 6, 30), 1.0, "EUR", date(2026, 1, 1)),
+			]
+		),
+		"the budget periods ending 2026-12-31 and starting 2026-12-31 overlap",
+	),
+	"negative budget": (
+		dict(budgets=[I.IatiBudget(date(2026, 1, 1), date(2026, 12, 31), -5.0, "EUR", date(2026, 1, 1))]),
+		"is negative",
+	),
+	"empty identifier": (dict(identifier_suffix="  "), "the activity identifier is empty"),
+	"slash in identifier": (
+		dict(identifier_suffix="TAP/1"),
+		"the identifier \u201cTAP/1\u201d of the activity may not contain",
+	),
+	"organisation ref with ampersand": (
+		dict(implementers=[I.IatiOrg("XM-A&B", "A and B", "21")]),
+		"the identifier \u201cXM-A&B\u201d of A and B may not contain",
+	),
+	"organisation without ref or name": (
+		dict(implementers=[I.IatiOrg(None, "", None)]),
+		"neither identifier nor name",
+	),
+	"unknown organisation type": (
+		dict(funders=[I.IatiOrg(None, "Someone", "99")]),
+		"99 is not an IATI organisation type",
+	),
+	"draft programme": (dict(status="Draft"), "a programme that is Draft is not published"),
+	"empty title": (dict(title=""), "the title is empty"),
+	"empty description": (dict(description=" "), "the description is empty"),
+	"bad currency": (dict(currency="euro"), "euro is not an ISO 4217 currency code"),
+	"bad significance": (dict(hrdd_significance=3), "significance must be 0, 1 or 2, not 3"),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_each_rule_refuses_a_broken_activity_by_name(case):
+	changes, message = BROKEN[case]
+	a = activity(**changes)
+	with pytest.raises(I.IatiRuleViolation) as e:
+		I.check_activity(a, today=GENERATED.date())
+	assert message in str(e.value)
+	assert str(e.value).startswith(f"IATI activity {a.identifier_suffix}")
+	assert e.value.title == "IATI Check Failed"
+	with pytest.raises(I.IatiRuleViolation):
+		build(a)
+
+
+def test_the_good_activities_pass():
+	I.check_activity(activity(), today=GENERATED.date())
+	I.check_activity(minimal(), today=GENERATED.date())
+
+
+def test_percentages_within_a_hundredth_pass():
+	I.check_activity(activity(countries=[("KE", 33.33), ("GH", 33.33), ("NG", 33.33)]))
+	with pytest.raises(I.IatiRuleViolation):
+		I.check_activity(activity(countries=[("KE", 33.3), ("GH", 33.3), ("NG", 33.3)]))
+
+
+def test_written_percentages_add_up_to_exactly_100():
+	"""The checks allow 0.01 of slack; the IATI ruleset compares the sum exactly."""
+	a = activity(
+		countries=[("KE", 33.33), ("GH", 33.33), ("NG", 33.33)], sectors=[("15130", 99.995), ("15160", 0.005)]
+	)
+	act = parse(build(a))[0]
+	countries = [Decimal(c.get("percentage")) for c in act.findall("recipient-country")]
+	sectors = [Decimal(c.get("percentage")) for c in act.findall("sector")]
+	assert sum(countries) == sum(sectors) == 100
+	assert sorted(countries) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+	assert I.exact_percentages([("KE", 60.0), ("GH", 40.0)]) == [("KE", "60"), ("GH", "40")]
+	assert I.exact_percentages([("KE", None)]) == [("KE", None)]
+
+
+def test_a_budget_may_end_exactly_one_year_after_it_starts():
+	I.check_activity(
+		activity(budgets=[I.IatiBudget(date(2026, 1, 15), date(2027, 1, 15), 1.0, "EUR", date(2026, 1, 15))])
+	)
+
+
+def test_file_level_checks():
+	with pytest.raises(I.IatiRuleViolation, match="at least one activity"):
+		I.build_iati_xml(REPORTER, [], GENERATED)
+	with pytest.raises(I.IatiRuleViolation, match="appears twice"):
+		build(activity(), activity())
+	with pytest.raises(I.IatiRuleViolation, match="no IATI identifier"):
+		I.build_iati_xml(replace(REPORTER, ref=""), [activity()], GENERATED)
+	with pytest.raises(I.IatiRuleViolation, match="no IATI organisation type"):
+		I.build_iati_xml(replace(REPORTER, type_code=None), [activity()], GENERATED)
+
+
+# --------------------------------------------------------------------------------------------
+# Status
+
+
+def test_status_mapping():
+	assert {
+		s: I.activity_status_code(s) for s in ("Approved", "Active", "Suspended", "Completed", "Cancelled")
+	} == {
+		"Approved": "1",
+		"Active": "2",
+		"Suspended": "6",
+		"Completed": "4",
+		"Cancelled": "5",
+	}
+	for status in ("Draft", "Under Review", "Nonsense"):
+		with pytest.raises(I.IatiRuleViolation, match="not published"):
+			I.activity_status_code(status)
+
+
+# --------------------------------------------------------------------------------------------
+# Budget periods
+
+
+def test_budget_of_exactly_one_year_plus_a_day_stays_one_period():
+	periods = I.budget_periods(date(2026, 1, 1), date(2027, 1, 1), 100.0, "USD")
+	assert [(p.start, p.end, p.value) for p in periods] == [(date(2026, 1, 1), date(2027, 1, 1), 100.0)]
+
+
+def test_budget_split_pro_rata():
+	periods = I.budget_periods(
+		date(2026, 1, 1), date(2027, 12, 31), 1000.0, "USD", value_date=date(2025, 12, 1)
+	)
+	assert [(p.start, p.end, p.value) for p in periods] == [
+		(date(2026, 1, 1), date(2026, 12, 31), 500.0),
+		(date(2027, 1, 1), date(2027, 12, 31), 500.0),
+	]
+	assert {p.value_date for p in periods} == {date(2025, 12, 1)}
+	assert {p.currency for p in periods} == {"USD"}
+
+
+def test_budget_from_29_february():
+	periods = I.budget_periods(date(2028, 2, 29), date(2029, 6, 1), 10.0)
+	assert periods[0].end == date(2029, 2, 27)
+	assert periods[1].start == date(2029, 2, 28)
+
+
+def test_budget_needs_an_end_after_its_start():
+	with pytest.raises(I.IatiRuleViolation, match="must end after it starts"):
+		I.budget_periods(date(2026, 1, 1), date(2026, 1, 1), 10.0)
+	with pytest.raises(I.IatiRuleViolation, match="negative"):
+		I.budget_periods(date(2026, 1, 1), date(2026, 3, 1), -1.0)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+	st.dates(date(2000, 1, 1), date(2040, 12, 31)),
+	st.integers(1, 4000),
+	st.decimals(min_value=0, max_value=10**9, places=2),
+)
+def test_budget_periods_are_contiguous_yearly_and_add_up_to_the_cent(start, days, total):
+	end = start + timedelta(days=days)
+	periods = I.budget_periods(start, end, float(total), "EUR")
+	assert periods[0].start == start
+	assert periods[-1].end == end
+	for before, after in pairwise(periods):
+		assert after.start == before.end + timedelta(days=1)
+	for p in periods:
+		assert p.start < p.end <= add_months(p.start, 12)
+		assert Decimal(str(p.value)) == Decimal(str(p.value)).quantize(Decimal("0.01"))
+		assert p.value >= 0
+	assert sum(Decimal(str(p.value)) for p in periods) == total
+	I.check_activity(activity(planned_start=start, planned_end=end, actual_start=None, budgets=periods))
