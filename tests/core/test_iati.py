@@ -485,3 +485,11 @@ def test_budget_periods_are_contiguous_yearly_and_add_up_to_the_cent(start, days
 		assert p.value >= 0
 	assert sum(Decimal(str(p.value)) for p in periods) == total
 	I.check_activity(activity(planned_start=start, planned_end=end, actual_start=None, budgets=periods))
+
+
+def test_sector_shares_weigh_each_theme_equally():
+	from ta_programmes.core.iati import sector_shares
+
+	assert sector_shares(["15130", "22040", "15130"]) == [("15130", 66.67), ("22040", 33.33)]
+	assert sector_shares(["15160"]) == [("15160", 100.0)]
+	assert sector_shares([]) == []

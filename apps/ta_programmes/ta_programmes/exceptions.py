@@ -7,7 +7,7 @@ translated message and title.
 import frappe
 
 from ta_programmes.core import errors as core
-from ta_programmes.core import lifecycle, oversight, schedule
+from ta_programmes.core import iati, lifecycle, oversight, schedule
 
 
 class TAValidationError(frappe.ValidationError):
@@ -74,6 +74,10 @@ class TrainerConflictError(TAValidationError):
 	pass
 
 
+class IatiRuleError(TAValidationError):
+	pass
+
+
 _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	core.InvalidDateRange: InvalidDateRangeError,
 	core.InvalidShares: InvalidSharesError,
@@ -90,6 +94,7 @@ _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	oversight.OverrideRefused: OverrideRefusedError,
 	oversight.InvalidPolicy: InvalidPolicyError,
 	schedule.TrainerConflict: TrainerConflictError,
+	iati.IatiRuleViolation: IatiRuleError,
 }
 
 

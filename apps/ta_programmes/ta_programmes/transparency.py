@@ -354,11 +354,16 @@ def public_report(f: Filters) -> dict:
 
 	genders = (("women", _("Women")), ("men", _("Men")), ("other", _("Other / undisclosed")))
 	table = privacy.suppress_table({(r.state, g): _n(r[g]) for r in by_state for g, _label in genders}, k)
+	state_hours = {r.state: round(float(r.trainer_hours or 0)) for r in trainer_hours_by(f, "state")}
 	state_rows = [
-		[r.state, _n(r.activities), *[table.cells[(r.state, g)] for g, _label in genders], table.row_totals[r.state]]
+		[r.state, _n(r.activities), *[table.cells[(r.state, g)] for g, _label in genders], table.row_totals[r.state],
+		 state_hours.get(r.state, 0)]
 		for r in sorted(by_state, key=lambda r: r.state)
 	]
-	state_footer = [_("Total"), sum(_n(r.activities) for r in by_state), *[table.col_totals[g] for g, _l in genders], table.grand_total]
+	state_footer = [
+		_("Total"), sum(_n(r.activities) for r in by_state), *[table.col_totals[g] for g, _l in genders], table.grand_total,
+		sum(state_hours.values()),
+	]
 
 	categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
 	tables = [
@@ -367,7 +372,7 @@ def public_report(f: Filters) -> dict:
 		{
 			"id": "by-state",
 			"title": _("By beneficiary state"),
-			"headers": [_("State"), _("Activities"), *[label for _g, label in genders], _("Participants")],
+			"headers": [_("State"), _("Activities"), *[label for _g, label in genders], _("Participants"), _("Trainer-hours")],
 			"rows": state_rows,
 			"footer": state_footer if by_state else None,
 		},
@@ -541,3 +546,94 @@ def oversight_status(p) -> str:
 	if p.gate_alert:
 		return _("Approved; oversight requirements need renewal")
 	return _("Approved with OHCHR and civil-society sign-off")
+
+
+# --- PDF ------------------------------------------------------------------------------------------
+
+
+def report_data(report: dict, title: str) -> "ReportData":
+	"""The PDF's content from a public report (already suppressed)."""
+	from ta_programmes.core.report_pdf import ReportData
+
+	def rows(table_id):
+		return next((t for t in report["tables"] if t["id"] == table_id), {"rows": []})["rows"]
+
+	groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
+	by_state = [
+		{
+			"state": r[0], "regional_group": groups.get(r[0]), "activities": r[1], "participants_women": r[2],
+			"participants_men": r[3], "participants_other": r[4], "participants_total": r[5], "trainer_hours": r[6],
+		}
+		for r in rows("by-state")
+	]
+	by_theme = [
+		{"theme": r[0], "category": r[1], "activities": r[2], "participants_total": r[3]} for r in rows("by-theme")
+	]
+	by_donor = [{"donor": r[0], "programmes": r[1], "budget": r[2]} for r in rows("by-donor")]
+	return ReportData(
+		title=title,
+		period_label=_period_label(report["filters"]),
+		filters=report["filters"],
+		generated=frappe.utils.now_datetime(),
+		totals={c["label"]: c["value"] for c in report["cards"]},
+		by_state=by_state,
+		by_donor=by_donor,
+		by_theme=by_theme,
+		programmes=[{**p, "oversight_status": p["oversight"]} for p in report["programmes"]],
+		overrides=[
+			{"programme": o["title"], "organisation": o["organisation"], "justification": o["justification"], "date": o["recorded_on"]}
+			for o in report["overrides"]
+		],
+		methodology=report["methodology"],
+		suppression_note=report["suppression_note"],
+	)
+
+
+def _period_label(filters: dict) -> str:
+	start, end = filters.get("from_date"), filters.get("to_date")
+	if start or end:
+		return _("{0} to {1}").format(start or _("the beginning"), end or _("today"))
+	return _("All periods")
+
+
+def public_pdf_bytes(report: dict) -> bytes:
+	import io
+
+	from ta_programmes.core.report_pdf import build_pdf
+
+	out = io.BytesIO()
+	build_pdf(report_data(report, _("Technical Assistance Delivered")), out)
+	return out.getvalue()
+
+
+def desk_pdf_file(values: dict, user: str, notify: bool = False) -> str:
+	"""The report for what ``user`` may see, as a private File; progress goes to the user's desk."""
+	import io
+
+	from ta_programmes.core.report_pdf import build_pdf
+
+	frappe.set_user(user)
+	f = Filters.from_dict(values)
+	f.programmes = visible_programmes(user)
+	report = public_report(f)
+	last = {"step": -1}
+
+	def progress(done: int, total: int) -> None:
+		step = int(20 * done / total) if total else 20
+		if step != last["step"]:
+			last["step"] = step
+			frappe.publish_realtime("ta_pdf_progress", {"done": done, "total": total}, user=user)
+
+	out = io.BytesIO()
+	build_pdf(report_data(report, _("TA Assistance Delivered")), out, progress)
+	file = frappe.get_doc(
+		{
+			"doctype": "File",
+			"file_name": f"ta-assistance-delivered-{frappe.utils.now_datetime():%Y%m%d-%H%M%S}.pdf",
+			"content": out.getvalue(),
+			"is_private": 1,
+		}
+	).save(ignore_permissions=True)
+	if notify:
+		frappe.publish_realtime("ta_pdf_progress", {"done": 1, "total": 1, "file_url": file.file_url}, user=user)
+	return file.file_url

@@ -1,0 +1,93 @@
+"""The IATI 2.03 activity file of approved programmes:
+
+    GET /api/method/ta_programmes.api.iati.activities
+
+Public (Guest) by design: it holds only what IATI publishes — no person, no review content.
+The reporting organisation comes from TA Transparency Settings. Every programme is checked
+against the IATI ruleset first; a failing one stops the export with a message naming it.
+"""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.utils import get_datetime, getdate, now_datetime
+
+from ta_programmes import transparency as T
+from ta_programmes.core import iati as I
+from ta_programmes.enforce import rules
+
+
+@frappe.whitelist(allow_guest=True, methods=["GET"])
+def activities():
+	xml = build()
+	frappe.response.update(
+		type="download", filename="iati-activities.xml", filecontent=xml,
+		content_type="application/xml; charset=utf-8", display_content_as="inline",
+	)
+
+
+def build() -> bytes:
+	s = T.settings()
+	org = I.ReportingOrg(s.reporting_org_ref, s.reporting_org_name, s.reporting_org_type or "40")
+	programmes = T.reported_programmes(T.Filters())
+	lookups = _lookups()
+	items = [iati_activity(p, lookups) for p in programmes]
+	with rules():
+		I.check_reporting_org(org)
+		for item in items:
+			I.check_activity(item, today=getdate())
+		return I.build_iati_xml(org, items, now_datetime(), marker_uri=s.hrdd_marker_uri)
+
+
+def _lookups() -> frappe._dict:
+	return frappe._dict(
+		orgs={o.name: o for o in frappe.get_all("TA Partner Organisation", fields=["name", "iati_org_id", "iati_org_type"])},
+		donors={d.name: d for d in frappe.get_all("TA Donor", fields=["name", "iati_org_id", "iati_org_type"])},
+		iso=dict(frappe.get_all("TA Beneficiary State", fields=["name", "iso_code"], as_list=True)),
+		dac=dict(frappe.get_all("TA Thematic Area", fields=["name", "dac_code"], as_list=True)),
+	)
+
+
+def iati_activity(p, lookups: frappe._dict) -> I.IatiActivity:
+	orgs, donors, iso, dac = lookups.orgs, lookups.donors, lookups.iso, lookups.dac
+	partners = frappe.get_all(
+		"TA Implementing Partner", filters={"parent": p.name, "parenttype": "TA Programme"}, pluck="partner"
+	)
+	shares = frappe.get_all(
+		"TA Programme State", filters={"parent": p.name, "parenttype": "TA Programme"}, fields=["beneficiary_state", "share"]
+	)
+	delivered = frappe.get_all(
+		"TA Activity",
+		filters={"programme": p.name, "status": ("in", ["Scheduled", "Delivered"])},
+		fields=["min(start) as first_start", "max(end) as last_end"],
+	)[0]
+
+	def org(name, table):
+		o = table.get(name) or frappe._dict()
+		return I.IatiOrg(o.get("iati_org_id") or None, name, o.get("iati_org_type") or None)
+
+	actual_start = getdate(delivered.first_start) if delivered.first_start and get_datetime(delivered.first_start) <= now_datetime() else None
+	return I.IatiActivity(
+		identifier_suffix=p.name,
+		title=p.title,
+		description=frappe.db.get_value("TA Programme", p.name, "objectives") or p.title,
+		status=p.status,
+		planned_start=getdate(p.planned_start),
+		planned_end=getdate(p.planned_end),
+		actual_start=actual_start,
+		actual_end=getdate(delivered.last_end) if p.status == "Completed" and delivered.last_end else None,
+		funders=[org(d, donors) for d in p.donors],
+		accountable=org(p.lead_agency, orgs),
+		implementers=[org(name, orgs) for name in partners],
+		countries=[((iso.get(r.beneficiary_state) or "").upper(), float(r.share)) for r in shares],
+		sectors=I.sector_shares([dac[t] for t in p.themes if dac.get(t)]),
+		budgets=I.budget_periods(
+			getdate(p.planned_start), getdate(p.planned_end), float(p.budget or 0), p.currency or "USD",
+			value_date=getdate(p.approved_on) if p.approved_on else getdate(p.planned_start),
+		),
+		currency=p.currency or "USD",
+		hrdd_status=T.oversight_status(p),
+		hrdd_significance=0 if p.status == "Suspended" else 1,
+		last_updated=get_datetime(p.modified),
+	)

@@ -1,0 +1,145 @@
+"""Transparency outputs on the demo dataset: figures equal the independently counted golden
+numbers (reports/golden), donors see only what they fund, and public outputs carry no personal
+or confidential data and render markup inert."""
+
+import io
+import json
+from pathlib import Path
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+from ta_programmes import transparency as T
+from ta_programmes.tests import factories as f
+from ta_programmes.tests.test_demo_loader import shipped_dataset
+
+
+def golden() -> dict | None:
+	dataset = shipped_dataset()
+	if not dataset:
+		return None
+	return json.loads((dataset.parents[1] / "reports" / "golden" / "demo_figures.json").read_text())
+
+
+class TransparencyCase(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.golden = golden()
+		if not cls.golden:
+			raise __import__("unittest").SkipTest("the demo dataset and golden figures are not beside this app")
+		from ta_programmes.demo.loader import load
+
+		frappe.set_user("Administrator")
+		load(shipped_dataset())  # idempotent; commits
+		cls.demo = json.loads((shipped_dataset() / "programmes.json").read_text())
+		cls.demo_titles = {p["title"] for p in cls.demo}
+		cls.demo_names = frappe.get_all("TA Programme", filters={"title": ("in", list(cls.demo_titles))}, pluck="name")
+		cls.trainers = json.loads((shipped_dataset() / "trainers.json").read_text())
+
+
+class TestGoldenFigures(TransparencyCase):
+	def test_desk_report_equals_the_independent_count(self):
+		from ta_programmes.technical_assistance.report.ta_assistance_delivered.ta_assistance_delivered import execute
+
+		_cols, rows, _m, chart, summary = execute({})
+		rows = [r for r in rows if r["title"] in self.demo_titles]
+		g = self.golden["totals"]
+		for key in ("activities", "participants", "women", "men", "other"):
+			self.assertEqual(sum(r[key] for r in rows), g[key], key)
+		self.assertAlmostEqual(sum(r["trainer_hours"] for r in rows), g["trainer_hours"])
+		by_state: dict = {}
+		for r in rows:
+			s = by_state.setdefault(r["beneficiary_state"], {"activities": 0, "participants": 0})
+			s["activities"] += r["activities"]
+			s["participants"] += r["participants"]
+		self.assertEqual(by_state, {k: {"activities": v["activities"], "participants": v["participants"]} for k, v in self.golden["by_state"].items()})
+		self.assertTrue(all(r["oversight_coverage"] == 100 for r in rows), "every demo activity went through the gate")
+		self.assertEqual(len(summary), 7)
+		self.assertTrue(chart["data"]["labels"])
+
+	def test_public_page_figures_equal_the_independent_count(self):
+		report = T.public_report(T.Filters(programmes=self.demo_names))
+		cards = {c["label"]: c["value"] for c in report["cards"]}
+		g = self.golden
+		self.assertEqual(cards["Approved programmes"], g["programmes_reported"])
+		self.assertEqual(cards["Activities delivered"], g["totals"]["activities"])
+		self.assertEqual(cards["Participants"], g["totals"]["participants"])
+		self.assertEqual(cards["Trainer-hours"], g["totals"]["trainer_hours"])
+		self.assertEqual(len(report["overrides"]), g["overrides"])
+		table = next(t for t in report["tables"] if t["id"] == "by-regional-group")
+		published = {row[0]: row[-1] for row in table["rows"]}
+		for group, figures in g["by_regional_group"].items():
+			self.assertEqual(published[group], figures["participants"] if figures["participants"] >= report["k"] else f"<{report['k']}")
+		states = next(t for t in report["tables"] if t["id"] == "by-state")
+		for row in states["rows"]:
+			expected = g["by_state"][row[0]]
+			self.assertEqual(row[1], expected["activities"])
+			for value, key in zip(row[2:5], ("women", "men", "other")):
+				if isinstance(value, int):
+					self.assertEqual(value, expected[key])
+				else:
+					self.assertTrue(str(value).startswith(("<", "x")), value)
+
+
+class TestDonorView(TransparencyCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_donor_sees_only_what_it_funds_in_report_and_portal(self):
+		from ta_programmes.technical_assistance.report.ta_assistance_delivered.ta_assistance_delivered import execute
+
+		eu = set(frappe.get_all("TA Funding Line", filters={"donor": "European Union", "parenttype": "TA Programme"}, pluck="parent"))
+		frappe.set_user("donor@ta.localhost")
+		_c, rows, *_ = execute({})
+		self.assertTrue(rows)
+		self.assertTrue({r["programme"] for r in rows} <= eu)
+		self.assertEqual(set(frappe.get_list("TA Programme", pluck="name", limit=0)), eu)
+		view = T.donor_view(["European Union"])
+		self.assertEqual({p["name"] for p in view}, eu)
+
+	def test_donor_portal_page_lists_only_own_programmes(self):
+		norway = set(frappe.get_all("TA Funding Line", filters={"donor": "Government of Norway", "parenttype": "TA Programme"}, pluck="parent"))
+		headers = f.api_auth("donor@ta.localhost")
+		frappe.db.commit()
+		html = f.rest("GET", "/my-programmes", headers=headers).get_data(as_text=True)
+		for name in norway - set(frappe.get_all("TA Funding Line", filters={"donor": "European Union"}, pluck="parent")):
+			self.assertNotIn(name, html)
+		self.assertIn("European Union", html)
+
+
+class TestPublicOutputsLeakNothing(TransparencyCase):
+	def forbidden(self) -> list[str]:
+		"""Names and texts that must never reach a public output."""
+		words = [t["full_name"] for t in self.trainers if not t["consent_public_profile"]]
+		words += [u.full_name for u in frappe.get_all("User", filters={"name": ("like", "%@ta.localhost")}, fields=["full_name"])]
+		words += ["@ta.localhost", "linked to arrests of online journalists", "Publish the curriculum", "risk rated", "Former employer"]
+		return words
+
+	def test_guest_page_csv_and_pdf_carry_no_personal_or_confidential_data(self):
+		frappe.db.commit()
+		page = f.rest("GET", "/transparency")
+		self.assertEqual(page.status_code, 200)
+		csv = f.rest("GET", "/api/method/ta_programmes.api.transparency.public_csv")
+		pdf = f.rest("GET", "/api/method/ta_programmes.api.transparency.public_pdf")
+		self.assertEqual((csv.status_code, pdf.status_code), (200, 200))
+		from pypdf import PdfReader
+
+		pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+		self.assertIn(str(self.golden["totals"]["activities"]), page.get_data(as_text=True))
+		for output in (page.get_data(as_text=True), csv.get_data(as_text=True), pdf_text):
+			for word in self.forbidden():
+				self.assertNotIn(word, output)
+		consenting = [t["full_name"] for t in self.trainers if t["consent_public_profile"]]
+		self.assertTrue(any(name in page.get_data(as_text=True) for name in consenting), "consenting experts are named")
+
+	def test_markup_in_a_title_renders_inert(self):
+		name = f.approved("<script>alert(1)</script>")
+		title = frappe.db.get_value("TA Programme", name, "title")
+		frappe.db.commit()
+		T.clear_public_cache()
+		html = f.rest("GET", "/transparency").get_data(as_text=True)
+		self.assertNotIn(title, html)
+		self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)
+		csv = f.rest("GET", "/api/method/ta_programmes.api.transparency.public_csv").get_data(as_text=True)
+		self.assertIn(title, csv)  # CSV is data, not markup: the title is kept as written
