@@ -35,13 +35,13 @@ def browser():
 		b.close()
 
 
-def login(browser, user):
+def login(browser, user, password=None):
 	context = browser.new_context(viewport={"width": 1366, "height": 900})
 	page = context.new_page()
 	page.set_default_timeout(30_000)
 	page.goto(f"{URL}/login")
 	page.fill("#login_email", user)
-	page.fill("#login_password", DATA["password"])
+	page.fill("#login_password", password or DATA["password"])
 	page.click(".btn-login")
 	page.wait_for_url("**/app**")
 	return page

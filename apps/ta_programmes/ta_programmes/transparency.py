@@ -427,7 +427,8 @@ def public_report(f: Filters) -> dict:
 		"tables": tables,
 		"programmes": [public_programme(p) for p in programmes],
 		"overrides": [
-			{**o, "recorded_on": str(o.recorded_on or "")} for o in published_overrides(f.programmes)
+			{**o, "title": plain(o.title), "justification": plain(o.justification), "recorded_on": str(o.recorded_on or "")}
+			for o in published_overrides(f.programmes)
 		],
 		"methodology": _(
 			"Figures count activities marked Delivered, by the date they ended, under programmes that passed the oversight gate "
@@ -458,6 +459,14 @@ def _breakdown(id_, title, headers, rows, key, k, extra=lambda r: []) -> dict:
 	return {"id": id_, "title": title, "headers": [*headers, _("Activities"), _("Participants")], "rows": body, "footer": footer}
 
 
+def plain(text: str | None) -> str:
+	"""Text as typed: Frappe stores markup in Data fields escaped (``&lt;``); outputs escape it
+	themselves (HTML) or need none (CSV, PDF, XML), so they take the plain text."""
+	import html
+
+	return html.unescape(text or "")
+
+
 def public_programme(p) -> dict:
 	"""The public summary of one approved programme (no officer, reviewer or review content)."""
 	oversight = _("Approved after human-rights review with OHCHR and civil-society sign-off")
@@ -467,7 +476,7 @@ def public_programme(p) -> dict:
 		oversight = _("Suspended under the human-rights due-diligence policy")
 	return {
 		"name": p.name,
-		"title": p.title,
+		"title": plain(p.title),
 		"status": _(p.status),
 		"dates": f"{p.planned_start} – {p.planned_end}",
 		"budget": frappe.utils.fmt_money(p.budget or 0, currency=p.currency or "USD"),

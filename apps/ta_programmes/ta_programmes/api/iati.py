@@ -70,8 +70,8 @@ def iati_activity(p, lookups: frappe._dict) -> I.IatiActivity:
 	actual_start = getdate(delivered.first_start) if delivered.first_start and get_datetime(delivered.first_start) <= now_datetime() else None
 	return I.IatiActivity(
 		identifier_suffix=p.name,
-		title=p.title,
-		description=frappe.db.get_value("TA Programme", p.name, "objectives") or p.title,
+		title=T.plain(p.title),
+		description=T.plain(frappe.db.get_value("TA Programme", p.name, "objectives") or p.title),
 		status=p.status,
 		planned_start=getdate(p.planned_start),
 		planned_end=getdate(p.planned_end),

@@ -29,3 +29,39 @@ def prepare() -> str:
 	}
 	print(json.dumps(data))
 	return name
+
+
+def prepare_scheduling() -> str:
+	"""An approved programme, a free expert trainer and a trainer already booked on a Tuesday of
+	the coming fortnight; prints the dates the browser test uses."""
+	from datetime import timedelta
+
+	from frappe.utils import add_days, getdate, today
+
+	frappe.set_user("Administrator")
+	f.oversight_cast()
+	programme = f.approved("Browser scheduling _test", planned_start=add_days(today(), -30), planned_end=add_days(today(), 365))
+	first = getdate(add_days(today(), 14))
+	first = first + timedelta(days=(1 - first.weekday()) % 7)  # a Tuesday
+	suffix = frappe.generate_hash(length=5)
+	free = f.trainer(f"free{suffix}@tests.ta.example", full_name=f"Grace Free {suffix}", expertise=[{"thematic_area": "Digital Forensics"}])
+	busy = f.trainer(f"busy{suffix}@tests.ta.example", full_name=f"Booked Busy {suffix}")
+	f.activity_doc(
+		programme, title=f"Already there {suffix}", status="Scheduled",
+		start=f"{first} 10:00:00", end=f"{first} 11:00:00", trainers=[{"trainer": busy, "hours": 1}],
+	).insert()
+	frappe.db.commit()
+	data = {
+		"programme": programme,
+		"first_day": str(first),
+		"until": str(first + timedelta(days=13)),
+		"free": free,
+		"free_name": f"Grace Free {suffix}",
+		"busy": busy,
+		"busy_name": f"Booked Busy {suffix}",
+		"officer": f.officer(),
+		"password": f.PASSWORD,
+		"suffix": suffix,
+	}
+	print(json.dumps(data))
+	return programme

@@ -51,6 +51,8 @@ class TestDemoLoader(FrappeTestCase):
 
 		def break_last(rows):
 			rename(rows)
+			for row in rows:
+				row["trainers"] = []  # the shipped demo may be loaded already: no double-booking here
 			rows[-1]["beneficiary_state"] = "Malta" if rows[-1]["beneficiary_state"] != "Malta" else "Kenya"
 
 		self.edit("programmes.json", rename)

@@ -68,6 +68,7 @@ ta_programmes.session_dialog = function (frm) {
 					if (values.replace) frm.clear_table("sessions");
 					(r.message || []).forEach((s) => frm.add_child("sessions", s));
 					frm.refresh_field("sessions");
+					ta_programmes.follow_sessions(frm);
 					frm.dirty();
 					d.hide();
 					frappe.show_alert({ message: __("{0} sessions added; save to book them.", [r.message.length]), indicator: "green" });
@@ -80,6 +81,22 @@ ta_programmes.session_dialog = function (frm) {
 	}
 	d.show();
 };
+
+// The activity's start and end follow its sessions (the server does the same on save).
+ta_programmes.follow_sessions = function (frm) {
+	const rows = (frm.doc.sessions || []).filter((s) => s.start && s.end);
+	if (!rows.length) return;
+	const starts = rows.map((s) => s.start).sort();
+	const ends = rows.map((s) => s.end).sort();
+	frm.set_value("start", starts[0]);
+	frm.set_value("end", ends[ends.length - 1]);
+};
+
+frappe.ui.form.on("TA Activity Session", {
+	start: ta_programmes.follow_sessions,
+	end: ta_programmes.follow_sessions,
+	sessions_remove: ta_programmes.follow_sessions,
+});
 
 ta_programmes.render_schedule = function (frm) {
 	const field = frm.get_field("schedule_html");

@@ -57,6 +57,9 @@ class TAActivity(Document):
 			self.time_zone = frappe.db.get_value("TA Beneficiary State", self.beneficiary_state, "time_zone")
 		with rules():
 			R.check_time_zone(_("Host time zone"), self.time_zone)
+		with rules():
+			if not self.sessions:
+				R.check_required(_("Start and end"), self.start and self.end, _("when the activity has no sessions"))
 		sessions = scheduling.sync_sessions(self) if self.time_zone else []
 		trainers = self.trainer_facts()
 		with rules():
