@@ -20,7 +20,7 @@ def test_officer_schedules_a_recurring_training(browser):  # noqa: F811
 
 	# 1. A new activity, its sessions generated from a rule: Tuesdays and Thursdays for two weeks.
 	page.goto(f"{URL}/app/ta-activity/new")
-	page.wait_for_function("() => window.cur_frm && cur_frm.doctype === 'TA Activity' && cur_frm.is_new()")
+	page.wait_for_function("() => window.cur_frm && cur_frm.doctype === 'TA Activity' && cur_frm.doc.__islocal", timeout=60_000)
 	page.evaluate(
 		"""async (d) => {
 			await cur_frm.set_value('programme', d.programme);
@@ -50,20 +50,20 @@ def test_officer_schedules_a_recurring_training(browser):  # noqa: F811
 	# 2. It shows on the calendar, in the week of its first session.
 	page.goto(f"{URL}/app/ta-activity/view/calendar/default")
 	page.locator(".fc").wait_for()
-	page.evaluate("(d) => cur_list.calendar.fullCalendar.gotoDate(d)", DATA["first_day"])
+	page.evaluate("(d) => cur_list.calendar.$cal.fullCalendar('gotoDate', d)", DATA["first_day"])
 	page.get_by_text(title).first.wait_for()
 	shot(page, "6-calendar")
 
 	# 3. Find Trainers ranks the free expert; add them.
 	page.goto(f"{URL}/app/ta-activity/{name}")
-	page.wait_for_function("(n) => cur_frm && cur_frm.doc.name === n", name)
+	page.wait_for_function("(n) => cur_frm && cur_frm.doc.name === n", arg=name)
 	page.get_by_role("button", name="Schedule").click()
 	page.get_by_role("link", name="Find Trainers").click()
 	ranked = page.locator(".ta-ranked")
 	ranked.get_by_text(DATA["free_name"]).wait_for()
 	shot(page, "7-find-trainers")
 	ranked.locator(f"button[data-trainer='{DATA['free']}']").click()
-	page.wait_for_function("(t) => (cur_frm.doc.trainers || []).some(r => r.trainer === t) && !cur_frm.is_dirty()", DATA["free"])
+	page.wait_for_function("(t) => (cur_frm.doc.trainers || []).some(r => r.trainer === t) && !cur_frm.is_dirty()", arg=DATA["free"])
 
 	# 4. Double-booking the busy trainer is refused with a readable message.
 	page.evaluate("(t) => { cur_frm.add_child('trainers', {trainer: t, role: 'Co-trainer', hours: 3}); cur_frm.refresh_field('trainers'); }", DATA["busy"])

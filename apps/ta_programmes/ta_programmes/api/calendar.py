@@ -1,26 +1,29 @@
-"""Calendar and Gantt events of TA Activity, coloured by status, filterable by trainer."""
+"""Calendar and Gantt events of TA Activity: one event per session (in host time), coloured by
+status, filterable by programme, state and trainer. Permissions as in the list (get_list)."""
 
 import frappe
 
 
 @frappe.whitelist()
-def get_events(start: str, end: str, filters: str | list | None = None) -> list[dict]:
+def get_events(start: str, end: str, filters: str | list | dict | None = None) -> list[dict]:
 	filters = frappe.parse_json(filters) if isinstance(filters, str) else (filters or [])
 	if isinstance(filters, dict):
 		filters = [["TA Activity", key, "=", value] for key, value in filters.items()]
-	conditions = [["TA Activity", "start", "<=", end], ["TA Activity", "end", ">=", start]]
+	conditions = [["TA Activity Session", "start", "<=", end], ["TA Activity Session", "end", ">=", start]]
 	for f in filters:
 		# the "trainer" filter is on the trainers child table
-		if f[1] == "trainer":
-			conditions.append(["TA Activity Trainer", "trainer", f[2], f[3]])
-		else:
-			conditions.append(f)
-	events = frappe.get_list(
+		conditions.append(["TA Activity Trainer", "trainer", f[2], f[3]] if f[1] == "trainer" else f)
+	rows = frappe.get_list(
 		"TA Activity",
 		filters=conditions,
-		fields=["name", "title", "start", "end", "status", "programme", "beneficiary_state"],
-		limit_page_length=2000,
+		fields=[
+			"name", "title", "status", "programme", "beneficiary_state",
+			"`tabTA Activity Session`.`start` as start", "`tabTA Activity Session`.`end` as end",
+			"`tabTA Activity Session`.`session_label` as session_label",
+		],
+		distinct=True,
+		limit_page_length=5000,
 	)
-	for e in events:
-		e.all_day = 0
-	return events
+	for r in rows:
+		r.all_day = 0
+	return rows
