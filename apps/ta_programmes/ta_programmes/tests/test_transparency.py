@@ -142,3 +142,31 @@ class TestPublicOutputsLeakNothing(TransparencyCase):
 		self.assertIn("&lt;script&gt;alert(1)&lt;/script&gt;", html)  # shown as text, once escaped
 		csv = f.rest("GET", "/api/method/ta_programmes.api.transparency.public_csv").get_data(as_text=True)
 		self.assertIn("<script>alert(1)</script>", csv)  # CSV is data, not markup: the title as written
+
+
+class TestIatiFile(TransparencyCase):
+	def test_iati_endpoint_validates_against_the_official_schema_and_holds_nothing_confidential(self):
+		import importlib.util
+		import os
+
+		frappe.db.commit()
+		response = f.rest("GET", "/api/method/ta_programmes.api.iati.activities")
+		self.assertEqual(response.status_code, 200, response.get_data(as_text=True)[:300])
+		self.assertIn("xml", response.headers["Content-Type"])
+		from lxml import etree
+
+		spec = importlib.util.find_spec("iati")
+		if not spec:
+			self.skipTest("pyIATI (the official schema) is not installed in this bench")
+		xsd = os.path.join(os.path.dirname(spec.origin), "resources/standard/2-03/schemas/iati-activities-schema.xsd")
+		schema = etree.XMLSchema(etree.parse(xsd))
+		doc = etree.fromstring(response.data)
+		self.assertTrue(schema.validate(doc), schema.error_log)
+		identifiers = doc.findall(".//iati-identifier")
+		self.assertGreaterEqual(len(identifiers), self.golden["programmes_reported"])
+		text = response.get_data(as_text=True)
+		for word in ("@ta.localhost", "linked to arrests of online journalists", "Publish the curriculum"):
+			self.assertNotIn(word, text)
+		for activity in doc.findall("iati-activity"):
+			self.assertAlmostEqual(sum(float(c.get("percentage")) for c in activity.findall("recipient-country")), 100, places=2)
+			self.assertEqual(activity.find("policy-marker").get("vocabulary"), "99")
