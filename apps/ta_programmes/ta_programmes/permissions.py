@@ -40,24 +40,22 @@ def _in_list(values: list[str]) -> str:
 	return ", ".join(frappe.db.escape(v) for v in values) if values else "''"
 
 
-def programme_query(user: str | None = None, doctype: str | None = None) -> str:
-	user = user or frappe.session.user
-	if not is_restricted_donor(user):
-		return ""
+def _funded(column: str, user: str) -> str:
+	"""SQL condition: ``column`` is a programme funded by one of the user's donors."""
 	return (
-		"`tabTA Programme`.`name` in (select `parent` from `tabTA Funding Line` "
+		f"{column} in (select `parent` from `tabTA Funding Line` "
 		f"where `parenttype` = 'TA Programme' and `donor` in ({_in_list(donors_of(user))}))"
 	)
+
+
+def programme_query(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	return _funded("`tabTA Programme`.`name`", user) if is_restricted_donor(user) else ""
 
 
 def activity_query(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
-	if not is_restricted_donor(user):
-		return ""
-	return (
-		"`tabTA Activity`.`programme` in (select `parent` from `tabTA Funding Line` "
-		f"where `parenttype` = 'TA Programme' and `donor` in ({_in_list(donors_of(user))}))"
-	)
+	return _funded("`tabTA Activity`.`programme`", user) if is_restricted_donor(user) else ""
 
 
 def donor_query(user: str | None = None, doctype: str | None = None) -> str:

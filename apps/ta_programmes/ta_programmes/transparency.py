@@ -108,20 +108,23 @@ def _activities_joined():
 	)
 
 
+# What the aggregates may be grouped by.
+GROUP_COLUMNS = {
+	"programme": Activity.programme,
+	"state": Activity.beneficiary_state,
+	"regional_group": State.regional_group,
+	"theme": Activity.thematic_area,
+	"category": Theme.category,
+	"year": Year(Activity.end),
+}
+
+
 def delivery_by(f: Filters, *group: str) -> list[dict]:
 	"""Delivered activities and participants grouped by the given keys.
 
 	Keys: programme, state, regional_group, theme, category, year.
 	"""
-	columns = {
-		"programme": Activity.programme,
-		"state": Activity.beneficiary_state,
-		"regional_group": State.regional_group,
-		"theme": Activity.thematic_area,
-		"category": Theme.category,
-		"year": Year(Activity.end),
-	}
-	keys = [columns[g].as_(g) for g in group]
+	keys = [GROUP_COLUMNS[g].as_(g) for g in group]
 	q = _activity_conditions(_activities_joined(), f).select(
 		*keys,
 		Count(Activity.name).as_("activities"),
@@ -132,20 +135,13 @@ def delivery_by(f: Filters, *group: str) -> list[dict]:
 		Sum(Activity.oversight_verified).as_("verified"),
 	)
 	if group:
-		q = q.groupby(*[columns[g] for g in group])
+		q = q.groupby(*[GROUP_COLUMNS[g] for g in group])
 	return q.run(as_dict=True)
 
 
 def trainer_hours_by(f: Filters, *group: str) -> list[dict]:
 	"""Trainer-hours of delivered activities, the part by outside experts, and trainer fees."""
-	columns = {
-		"programme": Activity.programme,
-		"state": Activity.beneficiary_state,
-		"regional_group": State.regional_group,
-		"theme": Activity.thematic_area,
-		"category": Theme.category,
-	}
-	keys = [columns[g].as_(g) for g in group]
+	keys = [GROUP_COLUMNS[g].as_(g) for g in group]
 	outside = Case().when(Trainer.sector.isin(OUTSIDE_EXPERTISE_SECTORS), ActivityTrainer.hours).else_(0)
 	q = _activity_conditions(
 		_activities_joined()
@@ -161,7 +157,7 @@ def trainer_hours_by(f: Filters, *group: str) -> list[dict]:
 		Sum(ActivityTrainer.hours * Trainer.daily_rate / HOURS_PER_DAY).as_("fees"),
 	)
 	if group:
-		q = q.groupby(*[columns[g] for g in group])
+		q = q.groupby(*[GROUP_COLUMNS[g] for g in group])
 	return q.run(as_dict=True)
 
 
