@@ -556,7 +556,7 @@ def oversight_status(p) -> str:
 # --- PDF ------------------------------------------------------------------------------------------
 
 
-def report_data(report: dict, title: str) -> "ReportData":
+def report_data(report: dict, title: str):
 	"""The PDF's content from a public report (already suppressed)."""
 	from ta_programmes.core.report_pdf import ReportData
 

@@ -10,7 +10,6 @@ against the IATI ruleset first; a failing one stops the export with a message na
 from __future__ import annotations
 
 import frappe
-from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime
 
 from ta_programmes import transparency as T

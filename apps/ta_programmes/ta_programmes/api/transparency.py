@@ -8,7 +8,6 @@ import io
 
 import frappe
 from frappe import _
-from frappe.utils import now_datetime
 
 from ta_programmes import transparency as T
 

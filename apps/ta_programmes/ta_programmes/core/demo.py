@@ -114,25 +114,25 @@ def prepare(manifest_text: str, files: dict[str, str], today: date) -> dict[str,
 	"""Parse, check and date-shift the dataset; returns records per file in load order."""
 	manifest = _parse("manifest.json", manifest_text)
 	if not isinstance(manifest, dict) or "anchor_date" not in manifest:
-		raise InvalidDemoData(_("{0}: expected an object with anchor_date and files."), "manifest.json")
+		raise InvalidDemoData(_("{0}: expected an object with anchor_date and files."), "manifest.json") from None
 	try:
 		anchor = date.fromisoformat(manifest["anchor_date"])
 	except (TypeError, ValueError):
-		raise InvalidDemoData(_("{0}: anchor_date {1} is not a date (YYYY-MM-DD)."), "manifest.json", manifest["anchor_date"])
+		raise InvalidDemoData(_("{0}: anchor_date {1} is not a date (YYYY-MM-DD)."), "manifest.json", manifest["anchor_date"]) from None
 	listed = manifest.get("files") or []
 	unknown = [f for f in listed if f not in SPECS]
 	if unknown:
-		raise InvalidDemoData(_("{0}: unknown file {1}; known files are {2}."), "manifest.json", unknown[0], ", ".join(ORDER))
+		raise InvalidDemoData(_("{0}: unknown file {1}; known files are {2}."), "manifest.json", unknown[0], ", ".join(ORDER)) from None
 	missing = [f for f in ORDER if f not in files]
 	if missing:
-		raise InvalidDemoData(_("{0}: the file is missing from the dataset."), missing[0])
+		raise InvalidDemoData(_("{0}: the file is missing from the dataset."), missing[0]) from None
 
 	shift = timedelta(days=(today - anchor).days)
 	data: dict[str, list[dict]] = {}
 	for name in ORDER:
 		rows = _parse(name, files[name])
 		if not isinstance(rows, list):
-			raise InvalidDemoData(_("{0}: expected a list of records."), name)
+			raise InvalidDemoData(_("{0}: expected a list of records."), name) from None
 		for row_no, row in enumerate(rows, start=1):
 			_check_record(name, row_no, row)
 			_shift(name, row_no, row, SPECS[name], shift)
@@ -154,22 +154,22 @@ def _parse(name: str, text: str):
 	try:
 		return json.loads(text)
 	except json.JSONDecodeError as e:
-		raise InvalidDemoData(_("{0}, line {1}: not valid JSON ({2})."), name, e.lineno, e.msg)
+		raise InvalidDemoData(_("{0}, line {1}: not valid JSON ({2})."), name, e.lineno, e.msg) from None
 
 
 def _check_record(name: str, row_no: int, row: object) -> None:
 	spec = SPECS[name]
 	if not isinstance(row, dict):
-		raise InvalidDemoData(_("{0}, row {1}: expected an object."), name, row_no)
+		raise InvalidDemoData(_("{0}, row {1}: expected an object."), name, row_no) from None
 	for key, kind in spec.required.items():
 		if row.get(key) in (None, "", []):
-			raise InvalidDemoData(_("{0}, row {1}: {2} is required."), name, row_no, key)
+			raise InvalidDemoData(_("{0}, row {1}: {2} is required."), name, row_no, key) from None
 		_check_type(name, row_no, key, row[key], kind)
 	for key, value in row.items():
 		if key in spec.required:
 			continue
 		if key not in spec.optional:
-			raise InvalidDemoData(_("{0}, row {1}: unknown field {2}."), name, row_no, key)
+			raise InvalidDemoData(_("{0}, row {1}: unknown field {2}."), name, row_no, key) from None
 		_check_type(name, row_no, key, value, spec.optional[key])
 	for key, allowed in spec.choices.items():
 		value = row.get(key)
@@ -185,9 +185,9 @@ def _check_type(name: str, row_no: int, key: str, value: object, kind) -> None:
 	if value is None:
 		return
 	if isinstance(value, bool) and kind in (int, NUM):
-		raise InvalidDemoData(_("{0}, row {1}: {2} must be a number."), name, row_no, key)
+		raise InvalidDemoData(_("{0}, row {1}: {2} must be a number."), name, row_no, key) from None
 	if not isinstance(value, kind):
-		raise InvalidDemoData(_("{0}, row {1}: {2} has the wrong type ({3})."), name, row_no, key, type(value).__name__)
+		raise InvalidDemoData(_("{0}, row {1}: {2} has the wrong type ({3})."), name, row_no, key, type(value).__name__) from None
 
 
 def _shift(name: str, row_no: int, row: dict, spec: Spec, shift: timedelta) -> None:
@@ -196,7 +196,7 @@ def _shift(name: str, row_no: int, row: dict, spec: Spec, shift: timedelta) -> N
 			try:
 				row[key] = (date.fromisoformat(row[key]) + shift).isoformat()
 			except ValueError:
-				raise InvalidDemoData(_("{0}, row {1}: {2} {3} is not a date (YYYY-MM-DD)."), name, row_no, key, row[key])
+				raise InvalidDemoData(_("{0}, row {1}: {2} {3} is not a date (YYYY-MM-DD)."), name, row_no, key, row[key]) from None
 	for key in spec.datetimes:
 		if row.get(key):
 			try:
@@ -204,7 +204,7 @@ def _shift(name: str, row_no: int, row: dict, spec: Spec, shift: timedelta) -> N
 			except ValueError:
 				raise InvalidDemoData(
 					_("{0}, row {1}: {2} {3} is not a date and time (YYYY-MM-DD HH:MM)."), name, row_no, key, row[key]
-				)
+				) from None
 
 
 def _check_unique(name: str, rows: list[dict]) -> None:
@@ -215,5 +215,5 @@ def _check_unique(name: str, rows: list[dict]) -> None:
 	for row_no, row in enumerate(rows, start=1):
 		value = row.get(key)
 		if value in seen:
-			raise InvalidDemoData(_("{0}, row {1}: {2} {3} repeats row {4}."), name, row_no, key, value, seen[value])
+			raise InvalidDemoData(_("{0}, row {1}: {2} {3} repeats row {4}."), name, row_no, key, value, seen[value]) from None
 		seen[value] = row_no

@@ -39,7 +39,8 @@ def load(path: str | Path, on_date: str | None = None) -> dict[str, int]:
 	try:
 		keys: dict[str, dict[str, str]] = {"programmes": {}, "trainers": {}, "new_programmes": {}}
 		for name in core_demo.ORDER:
-			created[name] = sum(_each(name, data[name], lambda row: LOADERS[name](row, keys)))
+			load_row = LOADERS[name]
+			created[name] = sum(_each(name, data[name], lambda row, load_row=load_row: load_row(row, keys)))
 		# Through the real lifecycle, as its users would: oversight, then delivery, then closure.
 		new = keys["new_programmes"]
 		programmes = [(n, row) for n, row in enumerate(data["programmes.json"], start=1) if row["key"] in new]

@@ -3,7 +3,7 @@ and the travel buffer, two concurrent connections booking one trainer (exactly o
 iCalendar feed and its token, sessions in host time zones, find trainers, reminders, delivery."""
 
 import threading
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import frappe
 from frappe.tests.utils import FrappeTestCase

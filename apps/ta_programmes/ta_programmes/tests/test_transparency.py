@@ -4,7 +4,6 @@ or confidential data and render markup inert."""
 
 import io
 import json
-from pathlib import Path
 
 import frappe
 from frappe.tests.utils import FrappeTestCase
