@@ -19,28 +19,34 @@ class TAActivity(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_activity_postponement.ta_activity_postponement import TAActivityPostponement
+		from ta_programmes.technical_assistance.doctype.ta_activity_session.ta_activity_session import TAActivitySession
 		from ta_programmes.technical_assistance.doctype.ta_activity_trainer.ta_activity_trainer import TAActivityTrainer
 
 		activity_type: DF.Literal["Training", "Workshop", "Legislative Advisory", "Study Visit", "Mentoring", "Awareness Campaign", "Equipment/Tools"]
 		actual_participants: DF.Int
+		approved_on: DF.Datetime | None
 		beneficiary_state: DF.Link
 		category: DF.Data | None
 		city: DF.Data | None
 		delivery_mode: DF.Literal["In person", "Online", "Hybrid"]
 		description: DF.TextEditor | None
-		end: DF.Datetime
+		end: DF.Datetime | None
 		includes_hr_module: DF.Check
 		institution_type: DF.Literal["", "Police", "Prosecution", "Judiciary", "CERT", "Ministry", "Parliament", "Civil Society", "Private Sector", "Academia"]
 		language: DF.Link | None
 		naming_series: DF.Literal["TAA-.YYYY.-"]
 		online_link: DF.Data | None
+		oversight_verified: DF.Check
 		participants_men: DF.Int
 		participants_other: DF.Int
 		participants_women: DF.Int
 		planned_participants: DF.Int
+		postponements: DF.Table[TAActivityPostponement]
 		programme: DF.Link
 		programme_title: DF.Data | None
-		start: DF.Datetime
+		sessions: DF.Table[TAActivitySession]
+		start: DF.Datetime | None
 		status: DF.Literal["Planned", "Approved", "Scheduled", "Delivered", "Postponed", "Cancelled"]
 		thematic_area: DF.Link
 		time_zone: DF.Autocomplete | None

@@ -25,6 +25,7 @@ class TABeneficiaryState(Document):
 		risk_rated_on: DF.Date | None
 		risk_source: DF.SmallText | None
 		status: DF.Literal["Active", "Suspended"]
+		suspended_on: DF.Date | None
 		suspension_reason: DF.SmallText | None
 		time_zone: DF.Autocomplete | None
 	# end: auto-generated types

@@ -10,6 +10,31 @@ from ta_programmes.exceptions import SignOffRefusedError
 
 
 class TAHumanRightsReview(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_identified_risk.ta_identified_risk import TAIdentifiedRisk
+		from ta_programmes.technical_assistance.doctype.ta_mitigation_measure.ta_mitigation_measure import TAMitigationMeasure
+
+		amended_from: DF.Link | None
+		drafted_by: DF.Link
+		mitigations: DF.Table[TAMitigationMeasure]
+		naming_series: DF.Literal["HRR-.YYYY.-"]
+		notification_evidence: DF.Attach | None
+		programme: DF.Link
+		programme_title: DF.Data | None
+		rationale: DF.Text
+		recipient_notified_on: DF.Date | None
+		risk_level: DF.Literal["Low", "Medium", "High", "Critical"]
+		risks: DF.Table[TAIdentifiedRisk]
+		security_sector_recipient: DF.Check
+		submitted_on: DF.Date | None
+	# end: auto-generated types
+
 	def validate(self):
 		status = frappe.db.get_value("TA Programme", self.programme, "status")
 		if status in ("Completed", "Cancelled"):

@@ -9,6 +9,24 @@ from ta_programmes.enforce import rules
 
 
 class TAObjectionOverride(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amended_from: DF.Link | None
+		justification: DF.Text
+		naming_series: DF.Literal["OVR-.YYYY.-"]
+		objection: DF.Link
+		organisation: DF.Data | None
+		programme: DF.Link | None
+		recorded_by: DF.Link | None
+		recorded_on: DF.Date | None
+	# end: auto-generated types
+
 	def validate(self):
 		if self.is_new() or not self.recorded_by:
 			self.recorded_by = frappe.session.user

@@ -5,6 +5,23 @@ from ta_programmes.enforce import rules
 
 
 class TAOversightPolicy(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		mitigation_before_start_at_high: DF.Check
+		quorum_critical: DF.Int
+		quorum_high: DF.Int
+		quorum_low: DF.Int
+		quorum_medium: DF.Int
+		regional_spread_at_high: DF.Check
+		validity_months: DF.Int
+	# end: auto-generated types
+
 	def validate(self):
 		with rules():
 			core.check_policy(

@@ -13,6 +13,7 @@ class TAPartnerOrganisation(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_organisation_reviewer.ta_organisation_reviewer import TAOrganisationReviewer
 
 		accredited_for_oversight: DF.Check
 		accredited_on: DF.Date | None
@@ -21,6 +22,7 @@ class TAPartnerOrganisation(Document):
 		iati_org_type: DF.Literal["", "10", "11", "15", "21", "22", "23", "24", "30", "40", "60", "70", "71", "72", "73", "80", "90"]
 		organisation_name: DF.Data
 		regional_group: DF.Literal["", "African", "Asia-Pacific", "Eastern European", "Latin American & Caribbean", "Western European & Others"]
+		reviewers: DF.Table[TAOrganisationReviewer]
 		sector: DF.Literal["Government", "UN entity", "Academia", "Civil Society", "Private Sector", "Regional Organisation"]
 		short_name: DF.Data | None
 		website: DF.Data | None

@@ -26,11 +26,14 @@ class TAProgramme(Document):
 		from ta_programmes.technical_assistance.doctype.ta_programme_state.ta_programme_state import TAProgrammeState
 		from ta_programmes.technical_assistance.doctype.ta_programme_theme.ta_programme_theme import TAProgrammeTheme
 
+		approved_by: DF.Link | None
+		approved_on: DF.Datetime | None
 		beneficiary_states: DF.Table[TAProgrammeState]
 		budget: DF.Currency
 		currency: DF.Link
 		description: DF.TextEditor | None
 		funding_lines: DF.Table[TAFundingLine]
+		gate_alert: DF.SmallText | None
 		lead_agency: DF.Link
 		naming_series: DF.Literal["TAP-.YYYY.-"]
 		objectives: DF.SmallText
@@ -39,6 +42,8 @@ class TAProgramme(Document):
 		planned_start: DF.Date
 		programme_officer: DF.Link
 		status: DF.Literal["Draft", "Under Review", "Approved", "Active", "Suspended", "Completed", "Cancelled"]
+		suspended_on: DF.Date | None
+		suspension_reason: DF.SmallText | None
 		thematic_areas: DF.TableMultiSelect[TAProgrammeTheme]
 		title: DF.Data
 	# end: auto-generated types

@@ -19,6 +19,7 @@ class TATrainer(Document):
 		from ta_programmes.technical_assistance.doctype.ta_conflict_declaration.ta_conflict_declaration import TAConflictDeclaration
 		from ta_programmes.technical_assistance.doctype.ta_trainer_expertise.ta_trainer_expertise import TATrainerExpertise
 		from ta_programmes.technical_assistance.doctype.ta_trainer_language.ta_trainer_language import TATrainerLanguage
+		from ta_programmes.technical_assistance.doctype.ta_trainer_unavailability.ta_trainer_unavailability import TATrainerUnavailability
 
 		active: DF.Check
 		conflict_declarations: DF.Table[TAConflictDeclaration]
@@ -28,12 +29,14 @@ class TATrainer(Document):
 		expertise: DF.TableMultiSelect[TATrainerExpertise]
 		full_name: DF.Data
 		home_time_zone: DF.Autocomplete | None
+		ics_token: DF.Password | None
 		languages: DF.TableMultiSelect[TATrainerLanguage]
 		naming_series: DF.Literal["TAT-.#####"]
 		organisation: DF.Link | None
 		public_bio: DF.SmallText | None
 		rate_currency: DF.Link | None
 		sector: DF.Data | None
+		unavailability: DF.Table[TATrainerUnavailability]
 		user: DF.Link | None
 		vetting_date: DF.Date | None
 		vetting_status: DF.Literal["Pending", "Cleared", "Rejected"]

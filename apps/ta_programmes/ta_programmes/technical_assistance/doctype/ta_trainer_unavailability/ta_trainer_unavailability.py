@@ -2,4 +2,20 @@ from frappe.model.document import Document
 
 
 class TATrainerUnavailability(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		from_datetime: DF.Datetime
+		parent: DF.Data
+		parentfield: DF.Data
+		parenttype: DF.Data
+		reason: DF.Data | None
+		to_datetime: DF.Datetime
+	# end: auto-generated types
+
 	pass
