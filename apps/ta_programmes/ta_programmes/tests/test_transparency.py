@@ -169,3 +169,29 @@ class TestIatiFile(TransparencyCase):
 		for activity in doc.findall("iati-activity"):
 			self.assertAlmostEqual(sum(float(c.get("percentage")) for c in activity.findall("recipient-country")), 100, places=2)
 			self.assertEqual(activity.find("policy-marker").get("vocabulary"), "99")
+
+
+class TestDeskPdf(TransparencyCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_desk_pdf_for_a_donor_holds_only_its_programmes(self):
+		from pypdf import PdfReader
+
+		from ta_programmes.api.transparency import request_pdf
+
+		frappe.set_user("donor@ta.localhost")
+		url = request_pdf({})["file_url"]
+		frappe.set_user("Administrator")
+		file = frappe.get_doc("File", {"file_url": url})
+		self.assertTrue(file.is_private)
+		text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(file.get_content())).pages)
+		self.assertIn("Page 1 of", text)
+		eu = set(frappe.get_all("TA Funding Line", filters={"donor": "European Union", "parenttype": "TA Programme"}, pluck="parent"))
+		others = frappe.get_all(
+			"TA Programme", filters={"name": ("not in", list(eu)), "status": ("in", T.REPORTED_STATUSES)}, pluck="title"
+		)
+		funded = frappe.get_all("TA Programme", filters={"name": ("in", list(eu)), "status": ("in", T.REPORTED_STATUSES)}, pluck="title")
+		self.assertTrue(any(T.plain(t)[:30] in text.replace("\n", " ") for t in funded))
+		for title in others:
+			self.assertNotIn(T.plain(title)[:40], text.replace("\n", " "))
