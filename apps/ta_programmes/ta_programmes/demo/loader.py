@@ -93,6 +93,11 @@ def _insert(doc: dict) -> None:
 
 def _user(row, keys) -> int:
 	if frappe.db.exists("User", row["email"]):
+		user = frappe.get_doc("User", row["email"])
+		blocked = other_modules(row["roles"])
+		if sorted(b.module for b in user.block_modules) != sorted(blocked):
+			user.set("block_modules", [{"module": m} for m in blocked])
+			user.save(ignore_permissions=True)
 		return 0
 	user = frappe.get_doc(
 		{
@@ -104,11 +109,21 @@ def _user(row, keys) -> int:
 			"user_type": "System User",
 			"new_password": DEMO_PASSWORD,
 			"roles": [{"role": r} for r in row["roles"]],
+			"block_modules": [{"module": m} for m in other_modules(row["roles"])],
 		}
 	)
 	user.flags.no_welcome_mail = True
 	user.insert(ignore_permissions=True)
 	return 1
+
+
+def other_modules(roles: list[str]) -> list[str]:
+	"""Modules a demo user does not need in their desk: everything but Technical Assistance
+	(the TA Administrator keeps Frappe's own workspaces, e.g. Users). Only the sidebar is
+	affected; permissions stay those of the roles."""
+	if "TA Administrator" in roles:
+		return []
+	return frappe.get_all("Module Def", filters={"name": ("!=", "Technical Assistance")}, pluck="name")
 
 
 def _partner(row, keys) -> int:

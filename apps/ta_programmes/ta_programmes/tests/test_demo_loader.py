@@ -74,3 +74,24 @@ class TestDemoLoader(FrappeTestCase):
 			self.assertTrue(frappe.db.exists("TA Programme", {"title": title}))
 		donor = frappe.get_doc("TA Donor", "European Union")
 		self.assertEqual([r.user for r in donor.users], ["donor@ta.localhost"])
+
+
+class TestDemoUsersSeeTheirWorkspace(FrappeTestCase):
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_each_demo_user_lands_on_the_technical_assistance_workspace(self):
+		from frappe.desk.desktop import get_workspace_sidebar_items
+
+		source = shipped_dataset()
+		if not source:
+			self.skipTest("the demo dataset is not beside this app")
+		load(source)
+		for user in json.loads((source / "users.json").read_text()):
+			with self.subTest(user=user["email"]):
+				frappe.set_user(user["email"])
+				pages = [p.name for p in get_workspace_sidebar_items()["pages"]]
+				self.assertIn("Technical Assistance", pages)
+				if "TA Administrator" not in user["roles"]:
+					self.assertEqual(pages, ["Technical Assistance"])
+				self.assertEqual(frappe.db.get_value("Role", user["roles"][0], "home_page"), "/app/technical-assistance")
