@@ -40,10 +40,18 @@ def get_policy() -> core.Policy:
 
 def current_scope(programme, extra_institution_types: tuple[str, ...] = (), exclude_activity: str | None = None) -> dict:
 	"""The programme's material scope now, including its activities' institution types."""
-	filters = {"programme": programme.name, "status": ("!=", "Cancelled"), "institution_type": ("is", "set")}
-	if exclude_activity:
-		filters["name"] = ("!=", exclude_activity)
-	types = frappe.get_all("TA Activity", filters=filters, pluck="institution_type", distinct=True) if not programme.is_new() else []
+	types = []
+	if not programme.is_new():
+		A = frappe.qb.DocType("TA Activity")
+		q = (
+			frappe.qb.from_(A)
+			.select(A.institution_type)
+			.distinct()
+			.where((A.programme == programme.name) & (A.status != "Cancelled") & (A.institution_type != ""))
+		)
+		if exclude_activity:
+			q = q.where(A.name != exclude_activity)
+		types = [r[0] for r in q.run() if r[0]]
 	return core.scope_of(
 		[r.beneficiary_state for r in programme.beneficiary_states],
 		[r.thematic_area for r in programme.thematic_areas],
@@ -55,49 +63,75 @@ def current_scope(programme, extra_institution_types: tuple[str, ...] = (), excl
 	)
 
 
+def _children(doctype: str, parents: list[str], text_field: str) -> list:
+	"""A child table's rows (text, due date, status) for several parents, in one query."""
+	if not parents:
+		return []
+	C = frappe.qb.DocType(doctype)
+	return (
+		frappe.qb.from_(C)
+		.select(C.parent, C[text_field], C.due_date, C.status)
+		.where(C.parent.isin(parents))
+		.orderby(C.idx)
+		.run(as_dict=True)
+	)
+
+
 def _items(rows, text_field: str) -> tuple[core.Item, ...]:
 	return tuple(core.Item(r.get(text_field), as_date(r.get("due_date")), r.get("status")) for r in rows)
 
 
 def gate_input(programme, approver: str | None, scope: dict | None = None) -> core.GateInput:
+	"""Everything the gate needs, in one query per table (the gate runs on every approval and
+	every activity scheduled: see tests/benchmark)."""
 	name = programme.name
 	review = None
 	if not programme.is_new():
-		review_name = frappe.db.get_value(
-			"TA Human Rights Review", {"programme": name, "docstatus": 1}, "name", order_by="submitted_on desc, creation desc"
+		R = frappe.qb.DocType("TA Human Rights Review")
+		found = (
+			frappe.qb.from_(R)
+			.select(R.name, R.risk_level, R.submitted_on)
+			.where((R.programme == name) & (R.docstatus == 1))
+			.orderby(R.submitted_on, order=frappe.qb.desc)
+			.orderby(R.creation, order=frappe.qb.desc)
+			.limit(1)
+			.run(as_dict=True)
 		)
-		if review_name:
-			r = frappe.get_doc("TA Human Rights Review", review_name)
-			review = core.Review(r.name, r.risk_level, getdate(r.submitted_on), _items(r.mitigations, "measure"))
-	signoffs = []
-	for s in frappe.get_all(
-		"TA Oversight Sign-off",
-		filters={"programme": name, "docstatus": 1},
-		fields=["name", "kind", "organisation", "regional_group", "signer", "decision", "signed_on", "valid_until", "scope_snapshot"],
-	):
-		conditions = frappe.get_all(
-			"TA Sign-off Condition",
-			filters={"parent": s.name, "parenttype": "TA Oversight Sign-off"},
-			fields=["`condition`", "due_date", "status"],
+		if found:
+			r = found[0]
+			review = core.Review(r.name, r.risk_level, getdate(r.submitted_on), _items(_children("TA Mitigation Measure", [r.name], "measure"), "measure"))
+	S = frappe.qb.DocType("TA Oversight Sign-off")
+	rows = (
+		frappe.qb.from_(S)
+		.select(S.name, S.kind, S.organisation, S.regional_group, S.signer, S.decision, S.signed_on, S.valid_until, S.scope_snapshot)
+		.where((S.programme == name) & (S.docstatus == 1))
+		.run(as_dict=True)
+	)
+	conditions: dict[str, list] = {}
+	for c in _children("TA Sign-off Condition", [s.name for s in rows], "condition"):
+		conditions.setdefault(c.parent, []).append(c)
+	signoffs = [
+		core.SignOff(
+			s.name, s.kind, s.organisation, s.regional_group, s.signer, s.decision, getdate(s.signed_on),
+			getdate(s.valid_until), json.loads(s.scope_snapshot or "{}"), _items(conditions.get(s.name, []), "condition"),
 		)
-		signoffs.append(
-			core.SignOff(
-				s.name, s.kind, s.organisation, s.regional_group, s.signer, s.decision, getdate(s.signed_on),
-				getdate(s.valid_until), json.loads(s.scope_snapshot or "{}"), _items(conditions, "condition"),
-			)
-		)
+		for s in rows
+	]
+	O = frappe.qb.DocType("TA Objection Override")
 	overrides = tuple(
 		core.Override(o.name, o.objection, o.recorded_by, tuple(frappe.get_roles(o.recorded_by)), o.justification)
-		for o in frappe.get_all(
-			"TA Objection Override",
-			filters={"programme": name, "docstatus": 1},
-			fields=["name", "objection", "recorded_by", "justification"],
-		)
+		for o in frappe.qb.from_(O)
+		.select(O.name, O.objection, O.recorded_by, O.justification)
+		.where((O.programme == name) & (O.docstatus == 1))
+		.run(as_dict=True)
 	)
 	states = [r.beneficiary_state for r in programme.beneficiary_states]
-	state_rows = frappe.get_all(
-		"TA Beneficiary State", filters={"name": ("in", states)}, fields=["name", "status", "suspended_on"]
-	) if states else []
+	B = frappe.qb.DocType("TA Beneficiary State")
+	state_rows = (
+		frappe.qb.from_(B).select(B.name, B.status, B.suspended_on).where(B.name.isin(states)).run(as_dict=True)
+		if states
+		else []
+	)
 	suspension_dates = [getdate(d) for d in [programme.suspended_on, *(s.suspended_on for s in state_rows)] if d]
 	return core.GateInput(
 		programme=core.Programme(
