@@ -243,3 +243,9 @@ def test_violation_renders_through_a_translator():
 		"Les parts must add up to 100%; they add up to 90%."
 	)
 	assert isinstance(v, RuleViolation) and v.title == "Invalid Shares"
+
+
+def test_trainer_totals_split_outside_expertise_and_fees():
+	assert R.trainer_totals([]) == (0.0, 0.0, 0.0)
+	assert R.trainer_totals([(7, "Academia", 800), (7, "Government", 400), (3.5, "Civil Society", None)]) == (17.5, 10.5, 1050.0)
+	assert R.trainer_totals([(None, None, None)]) == (0.0, 0.0, 0.0)

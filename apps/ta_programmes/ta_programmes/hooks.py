@@ -54,6 +54,8 @@ doc_events = {
 	for doctype in ("TA Programme", "TA Activity", "TA Objection Override", "TA Transparency Settings")
 }
 
+before_request = ["ta_programmes.transparency.before_request"]
+
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},
 ]

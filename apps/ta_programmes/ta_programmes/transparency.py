@@ -18,7 +18,6 @@ from frappe.utils import getdate
 from pypika import CustomFunction
 from pypika.terms import Case
 
-from ta_programmes.core.constants import OUTSIDE_EXPERTISE_SECTORS
 from ta_programmes.permissions import donors_of, is_restricted_donor
 
 Activity = DocType("TA Activity")
@@ -120,10 +119,10 @@ GROUP_COLUMNS = {
 
 
 def delivery_by(f: Filters, *group: str) -> list[dict]:
-	"""Delivered activities and participants grouped by the given keys.
-
-	Keys: programme, state, regional_group, theme, category, year.
-	"""
+	"""Delivered activities, participants, trainer-hours (and the outside experts' part) and
+	trainer fees, grouped by the given keys: programme, state, regional_group, theme, category,
+	year. One pass over TA Activity (covered by its delivery_cover index): the trainer figures
+	are stored on each activity when it is saved."""
 	keys = [GROUP_COLUMNS[g].as_(g) for g in group]
 	q = _activity_conditions(_activities_joined(), f).select(
 		*keys,
@@ -133,28 +132,9 @@ def delivery_by(f: Filters, *group: str) -> list[dict]:
 		Sum(Activity.participants_other).as_("other"),
 		Sum(Activity.actual_participants).as_("participants"),
 		Sum(Activity.oversight_verified).as_("verified"),
-	)
-	if group:
-		q = q.groupby(*[GROUP_COLUMNS[g] for g in group])
-	return q.run(as_dict=True)
-
-
-def trainer_hours_by(f: Filters, *group: str) -> list[dict]:
-	"""Trainer-hours of delivered activities, the part by outside experts, and trainer fees."""
-	keys = [GROUP_COLUMNS[g].as_(g) for g in group]
-	outside = Case().when(Trainer.sector.isin(OUTSIDE_EXPERTISE_SECTORS), ActivityTrainer.hours).else_(0)
-	q = _activity_conditions(
-		_activities_joined()
-		.join(ActivityTrainer)
-		.on((ActivityTrainer.parent == Activity.name) & (ActivityTrainer.parenttype == "TA Activity"))
-		.join(Trainer)
-		.on(ActivityTrainer.trainer == Trainer.name),
-		f,
-	).select(
-		*keys,
-		Sum(ActivityTrainer.hours).as_("trainer_hours"),
-		Sum(outside).as_("outside_hours"),
-		Sum(ActivityTrainer.hours * Trainer.daily_rate / HOURS_PER_DAY).as_("fees"),
+		Sum(Activity.trainer_hours).as_("trainer_hours"),
+		Sum(Activity.outside_hours).as_("outside_hours"),
+		Sum(Activity.trainer_fees).as_("fees"),
 	)
 	if group:
 		q = q.groupby(*[GROUP_COLUMNS[g] for g in group])
@@ -216,7 +196,7 @@ def settings():
 	return frappe.get_cached_doc("TA Transparency Settings")
 
 
-def reported_programmes(f: Filters) -> list[dict]:
+def reported_programmes(f: Filters, with_experts: bool = True) -> list[dict]:
 	"""Programmes that went through approval, with what the public may know of them."""
 	filters = {"status": ("in", REPORTED_STATUSES)}
 	if f.lead_agency:
@@ -245,7 +225,7 @@ def reported_programmes(f: Filters) -> list[dict]:
 	groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
 	categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
 	overridden = overrides_by_programme([p.name for p in programmes])
-	experts = consenting_experts([p.name for p in programmes])
+	experts = consenting_experts([p.name for p in programmes]) if with_experts else {}
 	out = []
 	for p in programmes:
 		p.states, p.themes, p.donors = states.get(p.name, []), themes.get(p.name, []), sorted(set(donors.get(p.name, [])))
@@ -313,44 +293,70 @@ def public_filter_options() -> dict:
 	}
 
 
-def public_report_cached(values: dict) -> dict:
-	key = f"{CACHE_KEY}:{frappe.as_json(sorted(values.items()))}"
+GENERATION_KEY = f"{CACHE_KEY}:generation"
+PAGE_SIZE = 50
+
+
+def public_report_cached(values: dict, page: int | None = None) -> dict:
+	"""The public report, cached per filters and page until the published data changes."""
+	generation = frappe.cache.get_value(GENERATION_KEY) or "0"
+	key = f"{CACHE_KEY}:{generation}:{page}:{frappe.as_json(sorted(values.items()))}"
 	cached = frappe.cache.get_value(key)
 	if cached:
 		return cached
-	report = public_report(Filters.from_dict(values))
+	report = public_report(Filters.from_dict(values), page=page)
 	frappe.cache.set_value(key, report, expires_in_sec=CACHE_SECONDS)
 	return report
 
 
 def clear_public_cache(doc=None, method=None) -> None:
-	"""doc_events hook: any change to what is published drops the cached public page."""
-	frappe.cache.delete_keys(CACHE_KEY)
+	"""doc_events hook: a change to what is published starts a new cache generation (one write,
+	no key scan) and drops Frappe's cached HTML of the page."""
+	from frappe.website.utils import delete_page_cache
+
+	frappe.cache.set_value(GENERATION_KEY, frappe.generate_hash(length=8))
+	delete_page_cache("transparency")
+
+
+def before_request() -> None:
+	"""Frappe keeps the rendered /transparency for Guests; a filtered, paged or logged-in view is
+	never served from, nor stored in, that cache."""
+	request = getattr(frappe.local, "request", None)
+	if request is None or request.path.rstrip("/") != "/transparency":
+		return
+	if request.args or request.cookies.get("sid", "Guest") not in ("", "Guest"):
+		frappe.local.no_cache = True
 
 
 def _n(value) -> int:
 	return int(value or 0)
 
 
-def public_report(f: Filters) -> dict:
+def public_report(f: Filters, page: int | None = None) -> dict:
 	"""Everything the public may see, for the filters: aggregates only, small counts suppressed,
-	no personal or confidential data. Used by the page, the CSV and the PDF alike."""
+	no personal or confidential data. Used by the page (``page``: that page of the programme
+	list), the CSV and the PDF (every programme) alike."""
 	from ta_programmes.core import privacy
 
 	k = int(settings().suppression_k or 5)
-	programmes = reported_programmes(f)
+	programmes = reported_programmes(f, with_experts=False)
 	f.programmes = [p.name for p in programmes]
+	pages = max(1, -(-len(programmes) // PAGE_SIZE))
+	listed = programmes if page is None else programmes[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+	experts = consenting_experts([p.name for p in listed])
+	for p in listed:
+		p.experts = experts.get(p.name, [])
 
 	by_year = delivery_by(f, "year")
 	by_group = delivery_by(f, "regional_group")
 	by_state = delivery_by(f, "state")
 	by_theme = delivery_by(f, "theme")
 	by_category = delivery_by(f, "category")
-	hours_by_category = {r.category: r for r in trainer_hours_by(f, "category")}
+	hours_by_category = {r.category: r for r in by_category}
 
 	genders = (("women", _("Women")), ("men", _("Men")), ("other", _("Other / undisclosed")))
 	table = privacy.suppress_table({(r.state, g): _n(r[g]) for r in by_state for g, _label in genders}, k)
-	state_hours = {r.state: round(float(r.trainer_hours or 0)) for r in trainer_hours_by(f, "state")}
+	state_hours = {r.state: round(float(r.trainer_hours or 0)) for r in by_state}
 	state_rows = [
 		[r.state, _n(r.activities), *[table.cells[(r.state, g)] for g, _label in genders], table.row_totals[r.state],
 		 state_hours.get(r.state, 0)]
@@ -421,7 +427,10 @@ def public_report(f: Filters) -> dict:
 		"k": k,
 		"cards": cards,
 		"tables": tables,
-		"programmes": [public_programme(p) for p in programmes],
+		"programmes": [public_programme(p) for p in listed],
+		"page": page or 1,
+		"pages": 1 if page is None else pages,
+		"programme_count": len(programmes),
 		"overrides": [
 			{**o, "title": plain(o.title), "justification": plain(o.justification), "recorded_on": str(o.recorded_on or "")}
 			for o in published_overrides(f.programmes)

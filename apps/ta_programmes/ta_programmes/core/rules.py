@@ -281,3 +281,20 @@ def check_suppression_threshold(k: int | None) -> None:
 	"""Public counts below k are suppressed; k below 2 would publish every count."""
 	if k is None or int(k) < 2 or int(k) > 50:
 		raise InvalidValue(_("The suppression threshold must be between 2 and 50, not {0}."), k)
+
+
+HOURS_PER_DAY = 8
+
+
+def trainer_totals(rows: Iterable[tuple[float | None, str | None, float | None]]) -> tuple[float, float, float]:
+	"""An activity's trainer-hours, the part by outside experts (academia, civil society, private
+	sector) and the trainer fees (hours × daily rate / 8), from its (hours, sector, daily rate)
+	rows. Stored on the activity when it is saved, so that reports add them up in one pass."""
+	hours = outside = fees = Decimal(0)
+	for h, sector, rate in rows:
+		h = _decimal(h)
+		hours += h
+		if sector in constants.OUTSIDE_EXPERTISE_SECTORS:
+			outside += h
+		fees += h * _decimal(rate) / HOURS_PER_DAY
+	return float(hours), float(outside), float(fees.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))

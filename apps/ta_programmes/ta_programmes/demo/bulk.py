@@ -519,10 +519,12 @@ class Generator:
 			consent = self.rng.random() < 0.6
 			expertise = self.rng.sample(themes, self.rng.randint(2, 4))
 			token = frappe.generate_hash(length=32)
+			zone = self.rng.choice(zones)
+			rate = float(self.rng.choice(range(300, 1600, 50)))
 			self.add("TA Trainer", fields, (
 				name, created, created, ADMIN, ADMIN, 0, 0,
 				"TAT-.#####", f"{first} {last}", f"{first.lower()}.{last.lower()}.{n}@trainers.{DOMAIN}", org, sector, active,
-				self.rng.choice(zones), float(self.rng.choice(range(300, 1600, 50))), "USD", vetting,
+				zone, rate, "USD", vetting,
 				(created + timedelta(days=self.rng.randint(5, 60))).date() if vetting != "Pending" else None,
 				"*" * len(token), 1 if consent else 0,
 				f"Specialist in {expertise[0].lower()}." if consent else None,
@@ -538,7 +540,7 @@ class Generator:
 				))
 			self.trainer_info.append({
 				"name": name, "full_name": f"{first} {last}", "sector": sector, "expertise": set(expertise),
-				"assignable": bool(active) and vetting != "Rejected",
+				"assignable": bool(active) and vetting != "Rejected", "daily_rate": rate,
 			})
 			self.p.update(i + 1, self.n_trainers)
 		self.counters["TA Trainer"] += self.n_trainers
@@ -844,25 +846,30 @@ class Generator:
 		city = zone.split("/")[-1].replace("_", " ") if in_person else None
 		officer = p["officer"]
 		lang = rng.choice(LANGUAGES_BY_GROUP.get(info["group"], ("en",)))
+		hours_per_day = 4.0 if half_day else 7.0
+		roles_hours = []
+		for idx, t in enumerate(chosen, start=1):
+			role = "Lead" if idx == 1 else rng.choice(("Co-trainer", "Co-trainer", "Guest"))
+			roles_hours.append((t, role, hours_per_day * n_days if role != "Guest" else hours_per_day))
+		totals = R.trainer_totals(
+			(h, self.trainer_info[t]["sector"], self.trainer_info[t].get("daily_rate")) for t, _role, h in roles_hours
+		)
 		self.add("TA Activity", ACTIVITY_FIELDS, (
 			name, created, modified, officer, officer, 0, 0,
 			"TAA-.YYYY.-", title, p["name"], p["title"], activity_type, status, approved_on,
 			1 if approved_on else 0, theme, self.theme_category[theme], state, institution,
 			sessions[0][0], sessions[-1][1], zone, mode, "National Training Centre" if in_person else None, city,
 			f"https://meet.{DOMAIN}/{name.lower()}" if mode != "In person" else None, lang,
-			1 if rng.random() < 0.7 else 0, planned, actual, women, men, other, None,
+			1 if rng.random() < 0.7 else 0, planned, actual, women, men, other, None, *totals,
 		))
 		for idx, (ls, le, us, ue) in enumerate(sessions, start=1):
 			self.add("TA Activity Session", SESSION_FIELDS, (
 				self.child_name(), created, modified, officer, officer, 0, idx, name, "sessions", "TA Activity",
 				ls.strftime("%Y-%m-%d %H:%M"), ls, le, None, actual, us, ue, None,
 			))
-		hours_per_day = 4.0 if half_day else 7.0
 		busy = status not in ("Cancelled", "Postponed")
-		for idx, t in enumerate(chosen, start=1):
+		for idx, (t, role, hours) in enumerate(roles_hours, start=1):
 			info_t = self.trainer_info[t]
-			role = "Lead" if idx == 1 else rng.choice(("Co-trainer", "Co-trainer", "Guest"))
-			hours = hours_per_day * n_days if role != "Guest" else hours_per_day
 			self.add("TA Activity Trainer", ATRAINER_FIELDS, (
 				self.child_name(), created, modified, officer, officer, 0, idx, name, "trainers", "TA Activity",
 				info_t["name"], info_t["full_name"], info_t["sector"], role, hours,
@@ -953,7 +960,8 @@ ACTIVITY_FIELDS = STD + (
 	"naming_series", "title", "programme", "programme_title", "activity_type", "status", "approved_on", "oversight_verified",
 	"thematic_area", "category", "beneficiary_state", "institution_type", "start", "end", "time_zone", "delivery_mode",
 	"venue", "city", "online_link", "language", "includes_hr_module", "planned_participants", "actual_participants",
-	"participants_women", "participants_men", "participants_other", "description",
+	"participants_women", "participants_men", "participants_other", "description", "trainer_hours", "outside_hours",
+	"trainer_fees",
 )
 SESSION_FIELDS = STD + CHILD + (
 	"session_label", "start", "end", "time_zone", "attendance", "start_utc", "end_utc", "notes",

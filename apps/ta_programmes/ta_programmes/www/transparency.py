@@ -7,7 +7,8 @@ from frappe import _
 
 from ta_programmes import transparency as T
 
-no_cache = 1
+# Frappe caches the unfiltered page for Guests (see ta_programmes.transparency.before_request).
+no_cache = 0
 PUBLIC_FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area")
 
 
@@ -15,7 +16,11 @@ def get_context(context):
 	if not T.settings().public_page_enabled:
 		raise frappe.PageDoesNotExistError
 	values = {k: frappe.form_dict.get(k) for k in PUBLIC_FILTERS if frappe.form_dict.get(k)}
-	context.report = T.public_report_cached(values)
+	page = max(1, frappe.utils.cint(frappe.form_dict.get("page")) or 1)
+	context.report = T.public_report_cached(values, page=page)
+	context.pages = [
+		{"number": n, "query": frappe.utils.urlencode({**values, "page": n})} for n in range(1, context.report["pages"] + 1)
+	]
 	context.filters = values
 	context.options = T.public_filter_options()
 	context.title = _("Transparency: Technical Assistance Delivered")

@@ -85,8 +85,12 @@ class TAActivity(Document):
 			R.check_unique(((r.idx, r.trainer, r.trainer_name or r.trainer) for r in self.trainers), _("Trainer"))
 			for row in self.trainers:
 				R.check_non_negative(_("Hours"), row.hours, row.idx)
-				active, vetting = trainers.get(row.trainer, (True, None))
-				R.check_trainer_assignable(row.idx, row.trainer_name or row.trainer, active, vetting)
+				facts = trainers.get(row.trainer) or frappe._dict(active=True)
+				R.check_trainer_assignable(row.idx, row.trainer_name or row.trainer, bool(facts.active), facts.vetting_status)
+			self.trainer_hours, self.outside_hours, self.trainer_fees = R.trainer_totals(
+				(r.hours, (trainers.get(r.trainer) or {}).get("sector"), (trainers.get(r.trainer) or {}).get("daily_rate"))
+				for r in self.trainers
+			)
 			R.check_non_negative(_("Planned participants"), self.planned_participants)
 			actuals = (self.actual_participants, self.participants_women, self.participants_men, self.participants_other)
 			R.check_actuals_only_when_delivered(self.status, actuals)
@@ -130,11 +134,25 @@ class TAActivity(Document):
 	def on_trash(self):
 		frappe.db.delete(scheduling.BOOKING, {"activity": self.name})
 
-	def trainer_facts(self) -> dict[str, tuple[bool, str | None]]:
+
+def on_doctype_update():
+	# Covers the transparency aggregates (delivered activities by programme, state, theme, year).
+	frappe.db.add_index(
+		"TA Activity",
+		[
+			"status", "programme", "beneficiary_state", "thematic_area", "`end`", "participants_women", "participants_men",
+			"participants_other", "actual_participants", "oversight_verified", "trainer_hours", "outside_hours", "trainer_fees",
+		],
+		"delivery_cover",
+	)
+
+	def trainer_facts(self) -> dict[str, frappe._dict]:
 		names = [r.trainer for r in self.trainers if r.trainer]
 		if not names:
 			return {}
 		rows = frappe.get_all(
-			"TA Trainer", filters={"name": ("in", names)}, fields=["name", "active", "vetting_status"]
+			"TA Trainer",
+			filters={"name": ("in", names)},
+			fields=["name", "active", "vetting_status", "sector", "daily_rate"],
 		)
-		return {r.name: (bool(r.active), r.vetting_status) for r in rows}
+		return {r.name: r for r in rows}

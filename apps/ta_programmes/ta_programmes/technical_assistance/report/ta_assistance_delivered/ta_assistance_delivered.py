@@ -17,7 +17,6 @@ def execute(filters=None):
 
 def build_rows(f: "T.Filters") -> list[dict]:
 	delivered = {(r.programme, r.state): r for r in T.delivery_by(f, "programme", "state")}
-	hours = {(r.programme, r.state): r for r in T.trainer_hours_by(f, "programme", "state")}
 	programmes = sorted({p for p, _s in delivered})
 	budgets = T.state_budgets(programmes)
 	overrides = T.overrides_by_programme(programmes)
@@ -30,7 +29,7 @@ def build_rows(f: "T.Filters") -> list[dict]:
 	groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
 	rows = []
 	for key in sorted(delivered, key=lambda k: (meta[k[0]].title, k[1])):
-		d, h = delivered[key], hours.get(key) or frappe._dict()
+		d = h = delivered[key]
 		trainer_hours = flt(h.trainer_hours)
 		rows.append(
 			{
