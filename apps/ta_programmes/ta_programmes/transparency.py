@@ -297,16 +297,25 @@ GENERATION_KEY = f"{CACHE_KEY}:generation"
 PAGE_SIZE = 50
 
 
+def cached(kind: str, args: dict, compute):
+	"""``compute()`` cached per ``args`` until what is reported changes (the doc_events bump the
+	generation) or for CACHE_SECONDS at most. ``args`` must hold everything the result depends
+	on, including who may see what."""
+	import hashlib
+
+	generation = frappe.cache.get_value(GENERATION_KEY) or "0"
+	digest = hashlib.sha1(frappe.as_json(args, indent=None).encode()).hexdigest()
+	key = f"{CACHE_KEY}:{generation}:{kind}:{digest}"
+	value = frappe.cache.get_value(key)
+	if value is None:
+		value = compute()
+		frappe.cache.set_value(key, value, expires_in_sec=CACHE_SECONDS)
+	return value
+
+
 def public_report_cached(values: dict, page: int | None = None) -> dict:
 	"""The public report, cached per filters and page until the published data changes."""
-	generation = frappe.cache.get_value(GENERATION_KEY) or "0"
-	key = f"{CACHE_KEY}:{generation}:{page}:{frappe.as_json(sorted(values.items()))}"
-	cached = frappe.cache.get_value(key)
-	if cached:
-		return cached
-	report = public_report(Filters.from_dict(values), page=page)
-	frappe.cache.set_value(key, report, expires_in_sec=CACHE_SECONDS)
-	return report
+	return cached("public", {"values": sorted(values.items()), "page": page}, lambda: public_report(Filters.from_dict(values), page=page))
 
 
 def clear_public_cache(doc=None, method=None) -> None:

@@ -11,7 +11,7 @@ from ta_programmes import transparency as T
 def execute(filters=None):
 	f = T.Filters.from_dict(filters)
 	f.programmes = T.visible_programmes()
-	rows = build_rows(f)
+	rows = T.cached("desk-report", {"filters": f.label(), "visible": f.programmes}, lambda: build_rows(f))
 	return columns(), rows, None, chart(rows), summary(rows)
 
 
