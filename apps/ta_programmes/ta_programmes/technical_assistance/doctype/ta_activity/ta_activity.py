@@ -134,6 +134,17 @@ class TAActivity(Document):
 	def on_trash(self):
 		frappe.db.delete(scheduling.BOOKING, {"activity": self.name})
 
+	def trainer_facts(self) -> dict[str, frappe._dict]:
+		names = [r.trainer for r in self.trainers if r.trainer]
+		if not names:
+			return {}
+		rows = frappe.get_all(
+			"TA Trainer",
+			filters={"name": ("in", names)},
+			fields=["name", "active", "vetting_status", "sector", "daily_rate"],
+		)
+		return {r.name: r for r in rows}
+
 
 def on_doctype_update():
 	# Covers the transparency aggregates (delivered activities by programme, state, theme, year).
@@ -145,14 +156,3 @@ def on_doctype_update():
 		],
 		"delivery_cover",
 	)
-
-	def trainer_facts(self) -> dict[str, frappe._dict]:
-		names = [r.trainer for r in self.trainers if r.trainer]
-		if not names:
-			return {}
-		rows = frappe.get_all(
-			"TA Trainer",
-			filters={"name": ("in", names)},
-			fields=["name", "active", "vetting_status", "sector", "daily_rate"],
-		)
-		return {r.name: r for r in rows}
