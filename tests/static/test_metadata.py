@@ -185,3 +185,14 @@ def test_core_never_imports_frappe():
 				assert not any(a.name.split(".")[0] == "frappe" for a in node.names), path
 			if isinstance(node, ast.ImportFrom):
 				assert (node.module or "").split(".")[0] != "frappe", path
+
+
+@pytest.mark.parametrize("name", sorted(DOCTYPES))
+def test_controller_methods_belong_to_the_class(name):
+	"""A method (first parameter ``self``) outside the controller class is a misplaced method."""
+	tree = ast.parse(DOCTYPES[name][0].with_suffix(".py").read_text())
+	for node in tree.body:
+		if isinstance(node, ast.FunctionDef):
+			for inner in ast.walk(node):
+				if isinstance(inner, ast.FunctionDef) and inner.args.args and inner.args.args[0].arg == "self":
+					raise AssertionError(f"{name}: {inner.name}(self, ...) is outside the controller class")
