@@ -351,3 +351,115 @@ def test_preview_without_an_approver_checks_only_the_sign_offs():
 	assert "checked on approval" in decision.check("segregation").messages()[0]
 	by_officer = replace(inp, signoffs=inp.signoffs + (signoff("SO-9", O.CIVIL_SOCIETY, "officer@x", "Org D", "Eastern European"),))
 	assert O.evaluate(by_officer).failed == ("segregation",)
+
+
+# --- ways around the gate (issue: Trust) ------------------------------------------------------------
+def _with_civil(inp, *civil):
+	return replace(inp, signoffs=inp.signoffs[:1] + tuple(civil))
+
+
+def test_one_person_listed_under_three_organisations_is_one_voice():
+	inp = _with_civil(
+		approvable("Critical"),
+		signoff("SO-2", O.CIVIL_SOCIETY, "cs1@x", "Org A", "African"),
+		signoff("SO-3", O.CIVIL_SOCIETY, "cs1@x", "Org B", "Asia-Pacific"),
+		signoff("SO-4", O.CIVIL_SOCIETY, "cs1@x", "Org C", "Eastern European"),
+	)
+	decision = O.evaluate(inp)
+	assert decision.failed == ("quorum",)
+	assert "1 of 3" in " ".join(decision.check("quorum").messages())
+
+
+def test_two_people_from_one_group_and_a_third_org_of_theirs_do_not_make_regional_spread():
+	inp = _with_civil(
+		approvable("High"),
+		signoff("SO-2", O.CIVIL_SOCIETY, "cs1@x", "Org A", "African"),
+		signoff("SO-3", O.CIVIL_SOCIETY, "cs2@x", "Org B", "African"),
+		signoff("SO-4", O.CIVIL_SOCIETY, "cs1@x", "Org C", "Asia-Pacific"),  # cs1 again: not a second voice
+	)
+	assert O.evaluate(inp).failed == ("quorum",)
+
+
+def test_the_ohchr_signer_does_not_also_count_for_civil_society():
+	inp = _with_civil(
+		approvable("Low"),
+		signoff("SO-2", O.CIVIL_SOCIETY, "ohchr@x", "Org A", "African"),
+	)
+	assert O.evaluate(inp).failed == ("quorum",)
+
+
+def test_accreditation_is_checked_when_the_gate_runs():
+	inp = approvable("Medium")
+	withdrawn = tuple(replace(s, accredited=False) if s.kind == O.CIVIL_SOCIETY else s for s in inp.signoffs)
+	decision = O.evaluate(replace(inp, signoffs=withdrawn))
+	assert decision.failed == ("quorum",)
+	assert set(decision.signoff_states[s.name] for s in withdrawn[1:]) == {"unaccredited"}
+	assert "no longer accredited" in " ".join(decision.check("quorum").messages())
+
+
+def test_a_sign_off_earlier_on_the_day_of_a_suspension_no_longer_counts():
+	from datetime import datetime
+
+	inp = approvable("Low")
+	suspended_at = datetime(2026, 5, 20, 15, 0)
+	morning = tuple(replace(s, signed_on=datetime(2026, 5, 20, 9, 30)) for s in inp.signoffs)
+	review = replace(inp.review, submitted_on=datetime(2026, 5, 20, 9, 0))
+	lifted = replace(inp, signoffs=morning, review=review, programme=replace(inp.programme, not_before=suspended_at))
+	assert set(O.evaluate(lifted).failed) >= {"review", "ohchr"}
+	evening = tuple(replace(s, signed_on=datetime(2026, 5, 20, 16, 0)) for s in inp.signoffs)
+	later = replace(lifted, signoffs=evening, review=replace(review, submitted_on=datetime(2026, 5, 20, 15, 30)))
+	assert O.evaluate(later).approvable
+	# A sign-off known only by its date counts from that day's midnight: before the suspension.
+	dated = replace(later, signoffs=tuple(replace(s, signed_on=date(2026, 5, 20)) for s in inp.signoffs))
+	assert "ohchr" in O.evaluate(dated).failed
+
+
+def test_sign_offs_endorse_the_review_a_new_risk_level_or_plan_makes_them_stale():
+	plan = [("Vetting of units", START)]
+	signed = O.scope_of(["Kenya"], ["X"], [], 10, START, date(2027, 8, 31), "U", O.review_key("High", plan))
+	lowered = {**signed, "review": O.review_key("Low", plan)}
+	assert O.changed_fields(signed, lowered) == ("review",)
+	fewer = {**signed, "review": O.review_key("High", [])}
+	assert O.changed_fields(signed, fewer) == ("review",)
+	assert O.review_key("High", plan) == O.review_key("High", [(" vetting of UNITS ", START)])
+	assert O.review_key(None, plan) == ""
+	inp = approvable()
+	scope = {**inp.programme.scope, "review": O.review_key("Low", [])}
+	decision = O.evaluate(replace(inp, programme=replace(inp.programme, scope=scope)))
+	assert decision.failed == ("validity",)
+	assert "human-rights review" in decision.check("validity").messages()[0]
+
+
+@given(
+	signers=st.lists(st.sampled_from(["a@x", "b@x", "c@x", "ohchr@x"]), min_size=1, max_size=5),
+	orgs=st.permutations(["Org A", "Org B", "Org C", "Org D", "Org E"]),
+	groups=st.lists(st.sampled_from(["African", "Asia-Pacific", "GRULAC"]), min_size=5, max_size=5),
+	accredited=st.lists(st.booleans(), min_size=5, max_size=5),
+	risk=st.sampled_from(["Low", "Medium", "High", "Critical"]),
+)
+def test_quorum_never_counts_a_person_twice_nor_an_unaccredited_voice(signers, orgs, groups, accredited, risk):
+	civil = tuple(
+		signoff(f"SO-{i + 2}", O.CIVIL_SOCIETY, who, orgs[i], groups[i])
+		for i, who in enumerate(signers)
+	)
+	civil = tuple(replace(s, accredited=accredited[i]) for i, s in enumerate(civil))
+	inp = replace(approvable(risk), signoffs=approvable().signoffs[:1] + civil)
+	decision = O.evaluate(inp)
+	voices = {s.signer for s in civil if s.accredited and s.signer != "ohchr@x"}
+	if decision.check("quorum").ok:
+		assert len(voices) >= inp.policy.quorum[risk]
+		if risk in O.HIGH_RISK:
+			assert len({s.regional_group for s in civil if s.accredited and s.signer != "ohchr@x"}) >= 2
+
+
+def test_an_approved_activity_keeps_its_programme_and_a_delivered_one_its_facts():
+	from ta_programmes.core.lifecycle import check_activity_change
+
+	assert check_activity_change("P1", "P1", "Scheduled", True, ()) is False
+	assert check_activity_change("P1", "P1", "Scheduled", True, ("beneficiary_state",)) is True
+	assert check_activity_change("P1", "P1", "Planned", False, ("institution_type",)) is False
+	assert check_activity_change("P1", "P2", "Planned", False, ("programme",)) is False
+	with pytest.raises(GateRefused, match="cannot move to programme P2"):
+		check_activity_change("P1", "P2", "Planned", True, ("programme",))
+	with pytest.raises(GateRefused, match="its beneficiary state cannot change"):
+		check_activity_change("P1", "P1", "Delivered", True, ("beneficiary_state",))

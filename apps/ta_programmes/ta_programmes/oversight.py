@@ -13,7 +13,7 @@ import json
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, now_datetime, today
+from frappe.utils import get_datetime, getdate, now_datetime, today
 
 from ta_programmes.core import oversight as core
 from ta_programmes.enforce import as_date
@@ -38,10 +38,18 @@ def get_policy() -> core.Policy:
 	)
 
 
-def current_scope(programme, extra_institution_types: tuple[str, ...] = (), exclude_activity: str | None = None) -> dict:
-	"""The programme's material scope now, including its activities' institution types."""
+_UNKNOWN = object()
+
+
+def current_scope(
+	programme, extra_institution_types: tuple[str, ...] = (), exclude_activity: str | None = None, review=_UNKNOWN
+) -> dict:
+	"""The programme's material scope now: its activities' institution types and its current
+	human-rights review (risk level and mitigation plan) included."""
 	types = []
-	if not programme.is_new():
+	if programme.is_new():
+		review = None
+	else:
 		A = frappe.qb.DocType("TA Activity")
 		q = (
 			frappe.qb.from_(A)
@@ -52,6 +60,8 @@ def current_scope(programme, extra_institution_types: tuple[str, ...] = (), excl
 		if exclude_activity:
 			q = q.where(A.name != exclude_activity)
 		types = [r[0] for r in q.run() if r[0]]
+		if review is _UNKNOWN:
+			review = current_review(programme.name)
 	return core.scope_of(
 		[r.beneficiary_state for r in programme.beneficiary_states],
 		[r.thematic_area for r in programme.thematic_areas],
@@ -60,7 +70,27 @@ def current_scope(programme, extra_institution_types: tuple[str, ...] = (), excl
 		as_date(programme.planned_start),
 		as_date(programme.planned_end),
 		programme.lead_agency,
+		core.review_key(review.risk_level, [(m.description, m.due) for m in review.mitigations]) if review else "",
 	)
+
+
+def current_review(programme: str) -> core.Review | None:
+	"""The programme's current (latest submitted) human-rights review, with its mitigation plan."""
+	R = frappe.qb.DocType("TA Human Rights Review")
+	found = (
+		frappe.qb.from_(R)
+		.select(R.name, R.risk_level, R.submitted_on)
+		.where((R.programme == programme) & (R.docstatus == 1))
+		.orderby(R.submitted_on, order=frappe.qb.desc)
+		.orderby(R.creation, order=frappe.qb.desc)
+		.limit(1)
+		.run(as_dict=True)
+	)
+	if not found:
+		return None
+	r = found[0]
+	mitigations = _items(_children("TA Mitigation Measure", [r.name], "measure"), "measure")
+	return core.Review(r.name, r.risk_level, get_datetime(r.submitted_on), mitigations)
 
 
 def _children(doctype: str, parents: list[str], text_field: str) -> list:
@@ -85,21 +115,7 @@ def gate_input(programme, approver: str | None, scope: dict | None = None) -> co
 	"""Everything the gate needs, in one query per table (the gate runs on every approval and
 	every activity scheduled: see tests/benchmark)."""
 	name = programme.name
-	review = None
-	if not programme.is_new():
-		R = frappe.qb.DocType("TA Human Rights Review")
-		found = (
-			frappe.qb.from_(R)
-			.select(R.name, R.risk_level, R.submitted_on)
-			.where((R.programme == name) & (R.docstatus == 1))
-			.orderby(R.submitted_on, order=frappe.qb.desc)
-			.orderby(R.creation, order=frappe.qb.desc)
-			.limit(1)
-			.run(as_dict=True)
-		)
-		if found:
-			r = found[0]
-			review = core.Review(r.name, r.risk_level, getdate(r.submitted_on), _items(_children("TA Mitigation Measure", [r.name], "measure"), "measure"))
+	review = None if programme.is_new() else current_review(name)
 	S = frappe.qb.DocType("TA Oversight Sign-off")
 	rows = (
 		frappe.qb.from_(S)
@@ -110,10 +126,12 @@ def gate_input(programme, approver: str | None, scope: dict | None = None) -> co
 	conditions: dict[str, list] = {}
 	for c in _children("TA Sign-off Condition", [s.name for s in rows], "condition"):
 		conditions.setdefault(c.parent, []).append(c)
+	voices = accredited_reviewers({s.organisation for s in rows if s.organisation})
 	signoffs = [
 		core.SignOff(
-			s.name, s.kind, s.organisation, s.regional_group, s.signer, s.decision, getdate(s.signed_on),
+			s.name, s.kind, s.organisation, s.regional_group, s.signer, s.decision, get_datetime(s.signed_on),
 			getdate(s.valid_until), json.loads(s.scope_snapshot or "{}"), _items(conditions.get(s.name, []), "condition"),
+			accredited=s.kind != core.CIVIL_SOCIETY or (s.organisation, s.signer) in voices,
 		)
 		for s in rows
 	]
@@ -132,14 +150,14 @@ def gate_input(programme, approver: str | None, scope: dict | None = None) -> co
 		if states
 		else []
 	)
-	suspension_dates = [getdate(d) for d in [programme.suspended_on, *(s.suspended_on for s in state_rows)] if d]
+	suspension_dates = [get_datetime(d) for d in [programme.suspended_on, *(s.suspended_on for s in state_rows)] if d]
 	return core.GateInput(
 		programme=core.Programme(
 			name=name,
 			officer=programme.programme_officer,
 			status=programme.status,
 			planned_start=as_date(programme.planned_start),
-			scope=scope if scope is not None else current_scope(programme),
+			scope=scope if scope is not None else current_scope(programme, review=review),
 			suspended=programme.status == "Suspended",
 			suspended_states=tuple(s.name for s in state_rows if s.status == "Suspended"),
 			not_before=max(suspension_dates) if suspension_dates else None,
@@ -152,6 +170,24 @@ def gate_input(programme, approver: str | None, scope: dict | None = None) -> co
 		policy=get_policy(),
 		today=getdate(today()),
 	)
+
+
+def accredited_reviewers(organisations: set[str]) -> set[tuple[str, str]]:
+	"""(organisation, reviewer) pairs that hold now: the organisation is accredited for oversight
+	and the user is one of its listed reviewers."""
+	if not organisations:
+		return set()
+	P = frappe.qb.DocType("TA Partner Organisation")
+	OR = frappe.qb.DocType("TA Organisation Reviewer")
+	rows = (
+		frappe.qb.from_(OR)
+		.join(P)
+		.on(OR.parent == P.name)
+		.select(OR.parent, OR.user)
+		.where((OR.parenttype == "TA Partner Organisation") & (P.accredited_for_oversight == 1) & P.name.isin(list(organisations)))
+		.run()
+	)
+	return {(org, user) for org, user in rows}
 
 
 def decide(programme, approver: str | None, scope: dict | None = None) -> core.Decision:

@@ -99,6 +99,37 @@ def check_activity_may_proceed(
 		raise GateRefused(_("An activity that was never approved cannot be marked Delivered."))
 
 
+# What an activity's approval was given for: changing one of these re-runs the gate, or is refused.
+MATERIAL_ACTIVITY_FIELDS = {
+	"programme": _("programme"),
+	"beneficiary_state": _("beneficiary state"),
+	"thematic_area": _("thematic area"),
+	"institution_type": _("institution type"),
+}
+
+
+def check_activity_change(
+	old_programme: str | None, new_programme: str | None, status: str, ever_approved: bool, changed: tuple[str, ...],
+	translate=lambda s: s,
+) -> bool:
+	"""May an existing activity change these material fields? Returns True when the change must
+	pass the gate again (as if the activity were approved now).
+
+	An approved activity stays with the programme it was approved under; a delivered one is a
+	record of what happened and keeps its programme, state, theme and institution type."""
+	if not changed:
+		return False
+	if "programme" in changed and ever_approved:
+		raise GateRefused(
+			_("The activity was approved under programme {0}; it cannot move to programme {1}. Cancel it and plan a new activity there."),
+			old_programme, new_programme,
+		)
+	if status == "Delivered":
+		labels = ", ".join(translate(MATERIAL_ACTIVITY_FIELDS[f]) for f in changed)
+		raise GateRefused(_("A delivered activity is a record of what took place: its {0} cannot change."), labels)
+	return status in GATED_ACTIVITY_STATES
+
+
 def check_delivery_time(now_utc, last_end_utc) -> None:
 	"""An activity is marked Delivered only once its last session has ended."""
 	if last_end_utc and now_utc < last_end_utc:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from .errors import RuleViolation
 from .i18n import Reason, _, reason, render
@@ -85,6 +85,7 @@ SCOPE_LABELS = {
 	"budget_band": _("budget band"),
 	"date_range": _("date range"),
 	"lead_agency": _("lead agency"),
+	"review": _("human-rights review (risk level and mitigation plan)"),
 }
 
 
@@ -113,7 +114,7 @@ class Item:
 class Review:
 	name: str
 	risk_level: str | None
-	submitted_on: date
+	submitted_on: date | datetime  # the moment of submission (a date counts from its midnight)
 	mitigations: tuple[Item, ...] = ()
 
 
@@ -125,10 +126,13 @@ class SignOff:
 	regional_group: str | None
 	signer: str
 	decision: str
-	signed_on: date
+	signed_on: date | datetime  # the moment of submission (a date counts from its midnight)
 	valid_until: date
 	scope: dict  # the material scope at signing (see scope_of)
 	conditions: tuple[Item, ...] = ()
+	# Civil society: the organisation is still accredited and the signer still one of its
+	# reviewers when the gate runs (checked then, not only at signing).
+	accredited: bool = True
 
 	@property
 	def position(self) -> tuple[str, str]:
@@ -153,7 +157,7 @@ class Programme:
 	scope: dict
 	suspended: bool = False
 	suspended_states: tuple[str, ...] = ()
-	not_before: date | None = None  # the latest suspension of the programme or its states
+	not_before: date | datetime | None = None  # the latest suspension of the programme or its states
 
 
 @dataclass(frozen=True)
@@ -224,11 +228,13 @@ def scope_of(
 	start: date | None,
 	end: date | None,
 	lead_agency: str | None,
+	review: str = "",
 ) -> dict:
 	"""The programme's material scope, as reviewers signed it.
 
 	Dates count to the month: moving a workshop by a day is not a new programme, extending it
-	by a month is.
+	by a month is. ``review`` is :func:`review_key` of the current human-rights review: a
+	sign-off endorses that assessment, so a new risk level or mitigation plan makes it stale.
 	"""
 	return {
 		"states": sorted({s for s in states if s}),
@@ -237,7 +243,27 @@ def scope_of(
 		"budget_band": budget_band(budget),
 		"date_range": f"{start:%Y-%m}..{end:%Y-%m}" if start and end else "",
 		"lead_agency": lead_agency or "",
+		"review": review or "",
 	}
+
+
+def review_key(risk_level: str | None, mitigations: list[tuple[str | None, date | None]]) -> str:
+	"""What a sign-off endorses of the review: its risk level and its mitigation plan (each
+	measure and its due date; their progress, the one thing edited after submission, is not
+	part of it). Readable, with a digest of the plan."""
+	if not risk_level:
+		return ""
+	plan = sorted(f"{(m or '').strip().casefold()}|{d.isoformat() if d else ''}" for m, d in mitigations)
+	digest = hashlib.sha256("\n".join(plan).encode()).hexdigest()[:10]
+	return f"{risk_level}; {len(plan)} mitigation measure(s) [{digest}]"
+
+
+def moment(value: date | datetime | None) -> datetime | None:
+	"""Dates and datetimes on one scale: a date counts from its midnight, so a sign-off known
+	only by its day never counts as later than a suspension on that day."""
+	if value is None or isinstance(value, datetime):
+		return value
+	return datetime.combine(value, time.min)
 
 
 def fingerprint(scope: dict) -> str:
@@ -266,8 +292,9 @@ def current_positions(signoffs: tuple[SignOff, ...], not_before: date | None) ->
 	"""Each reviewer's latest sign-off (after ``not_before``), and the names superseded."""
 	latest: dict[tuple[str, str], SignOff] = {}
 	superseded: set[str] = set()
-	for s in sorted(signoffs, key=lambda s: (s.signed_on, s.name)):
-		if not_before and s.signed_on < not_before:
+	not_before = moment(not_before)
+	for s in sorted(signoffs, key=lambda s: (moment(s.signed_on), s.name)):
+		if not_before and moment(s.signed_on) <= not_before:
 			superseded.add(s.name)
 			continue
 		if s.position in latest:
@@ -279,7 +306,7 @@ def current_positions(signoffs: tuple[SignOff, ...], not_before: date | None) ->
 def evaluate(inp: GateInput) -> Decision:
 	p, policy, today = inp.programme, inp.policy, inp.today
 	review = inp.review
-	if review and p.not_before and review.submitted_on < p.not_before:
+	if review and p.not_before and moment(review.submitted_on) <= moment(p.not_before):
 		review = None
 	risk = review.risk_level if review else None
 
@@ -288,12 +315,16 @@ def evaluate(inp: GateInput) -> Decision:
 	objections = [s for s in current if s.decision == OBJECT and s.valid_until >= today]
 	ohchr = [s for s in endorsements if s.kind == OHCHR]
 	civil = [s for s in endorsements if s.kind == CIVIL_SOCIETY]
+	unaccredited = [s for s in civil if not s.accredited]
+	civil = [s for s in civil if s.accredited]
 
 	states: dict[str, str] = {name: "superseded" for name in superseded}
 	stale: dict[str, tuple[str, ...]] = {}
 	for s in current:
 		changed = changed_fields(s.scope, p.scope)
-		if s.decision == OBJECT:
+		if s.kind == CIVIL_SOCIETY and not s.accredited:
+			states[s.name] = "unaccredited"
+		elif s.decision == OBJECT:
 			states[s.name] = "objection" if s.valid_until >= today else "expired"
 		elif s.valid_until < today:
 			states[s.name] = "expired"
@@ -306,7 +337,7 @@ def evaluate(inp: GateInput) -> Decision:
 	checks = [
 		_check_review(review),
 		_check_ohchr(ohchr, objections),
-		_check_quorum(civil, risk, policy),
+		_check_quorum(civil, risk, policy, ohchr, unaccredited),
 		_check_objections(objections, inp.overrides),
 		_check_segregation(p, inp.approver, inp.approver_roles, endorsements + objections),
 		_check_validity(endorsements, states, stale),
@@ -336,30 +367,55 @@ def _check_ohchr(ohchr: list[SignOff], objections: list[SignOff]) -> Check:
 	return Check("ohchr", True, (reason(_("Endorsed by OHCHR ({0})."), ", ".join(s.name for s in ohchr)),))
 
 
-def _check_quorum(civil: list[SignOff], risk: str | None, policy: Policy) -> Check:
+def independent_endorsements(civil: list[SignOff], ohchr: list[SignOff] = ()) -> list[SignOff]:
+	"""The civil-society endorsements that count towards the quorum: one per organisation and
+	one per person. A reviewer listed under several organisations, or who also endorsed for
+	OHCHR, speaks once (their first organisation by name counts: never more than the true
+	number of independent voices, though a cleverer pairing might occasionally count one more).
+	"""
+	taken = {s.signer for s in ohchr}
+	counted, orgs = [], set()
+	for s in sorted(civil, key=lambda s: (s.organisation or "", s.name)):
+		if not s.organisation or s.organisation in orgs or s.signer in taken:
+			continue
+		counted.append(s)
+		orgs.add(s.organisation)
+		taken.add(s.signer)
+	return counted
+
+
+def _check_quorum(
+	civil: list[SignOff], risk: str | None, policy: Policy, ohchr: list[SignOff] = (), unaccredited: list[SignOff] = ()
+) -> Check:
 	if not risk:
 		# Reported once, under "review"; the quorum is assessed as soon as the risk level is known.
 		return Check("quorum", True, (reason(_("Depends on the review's risk level, not known yet.")),))
 	needed = policy.quorum.get(risk, 1)
-	orgs = {s.organisation for s in civil if s.organisation}
+	counted = independent_endorsements(civil, ohchr)
 	reasons = []
-	if len(orgs) < needed:
+	if len(counted) < needed:
 		reasons.append(
-			reason(_("{0} of {1} civil-society endorsements needed at {2} risk (from distinct accredited organisations)."), 
-				len(orgs), needed, risk
+			reason(_("{0} of {1} civil-society endorsements needed at {2} risk (from distinct accredited organisations and distinct people)."),
+				len(counted), needed, risk
 			)
 		)
+		for s in unaccredited:
+			reasons.append(
+				reason(_("Sign-off {0} does not count: {1} is no longer accredited, or {2} is no longer one of its reviewers."),
+					s.name, s.organisation, s.signer
+				)
+			)
 	if risk in HIGH_RISK and policy.regional_spread_at_high:
-		groups = {s.regional_group for s in civil if s.regional_group}
+		groups = {s.regional_group for s in counted if s.regional_group}  # one person each
 		if len(groups) < 2:
 			reasons.append(
-				reason(_("At {0} risk the endorsing organisations must come from at least two UN regional groups; they come from {1}."), 
+				reason(_("At {0} risk the endorsing organisations must come from at least two UN regional groups; they come from {1}."),
 					risk, ", ".join(sorted(groups)) or _("none")
 				)
 			)
 	if reasons:
 		return Check("quorum", False, tuple(reasons))
-	return Check("quorum", True, (reason(_("{0} civil-society endorsements (needed: {1})."), len(orgs), needed),))
+	return Check("quorum", True, (reason(_("{0} civil-society endorsements (needed: {1})."), len(counted), needed),))
 
 
 def _check_objections(objections: list[SignOff], overrides: tuple[Override, ...]) -> Check:

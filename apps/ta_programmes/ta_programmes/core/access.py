@@ -1,0 +1,122 @@
+"""Who may see what, and which fields only the server writes: the declared tables.
+
+These tables are the contract. ``ta_programmes.permissions`` and
+``ta_programmes.server_fields`` enforce them on a site; the bench tests generate their cases
+from them (every doctype, child tables included, every role, every read path; every
+server-owned field written through REST by every role that can write the document); README
+"Security" shows them.
+"""
+
+from __future__ import annotations
+
+# --- reads ---------------------------------------------------------------------------------------
+# What a role sees of a doctype's records:
+#   "all"     every record;
+#   "funded"  (donors) the records of programmes a donor linked to the user funds: the
+#             programme itself, its activities, and the rows of their child tables;
+#   "own"     (donors) their own donor record and its rows; their own funding lines;
+#   "none"    nothing, through any path.
+ROLES = (
+	"TA Administrator",
+	"TA Programme Manager",
+	"TA Programme Officer",
+	"TA OHCHR Reviewer",
+	"TA Civil Society Reviewer",
+	"TA M&E Officer",
+	"TA Donor",
+	"Guest",
+)
+STAFF = ROLES[:6]
+
+
+def _row(default: str, exceptions: dict[str, str] | None = None) -> dict[str, str]:
+	"""One doctype's row: ``default`` for every staff role and donors, ``none`` for Guest,
+	with the named exceptions."""
+	return {**{role: default for role in ROLES[:-1]}, "Guest": "none", **(exceptions or {})}
+
+
+DONOR = "TA Donor"
+NO_DONOR = {DONOR: "none"}
+FUNDED = {DONOR: "funded"}
+OVERSIGHT_ONLY = {"TA OHCHR Reviewer": "none", "TA Civil Society Reviewer": "none"}
+VISIBILITY: dict[str, dict[str, str]] = {
+	# programmes and what hangs off them
+	"TA Programme": _row("all", FUNDED),
+	"TA Programme State": _row("all", FUNDED),
+	"TA Programme Theme": _row("all", FUNDED),
+	"TA Implementing Partner": _row("all", FUNDED),
+	"TA Funding Line": _row("all", {DONOR: "own"}),
+	"TA Activity": _row("all", FUNDED),
+	"TA Activity Session": _row("all", FUNDED),
+	"TA Activity Postponement": _row("all", NO_DONOR),
+	"TA Activity Trainer": _row("all", NO_DONOR),
+	# oversight: reviewers, managers, officers and M&E; never donors
+	"TA Human Rights Review": _row("all", NO_DONOR),
+	"TA Identified Risk": _row("all", NO_DONOR),
+	"TA Mitigation Measure": _row("all", NO_DONOR),
+	"TA Oversight Sign-off": _row("all", NO_DONOR),
+	"TA Sign-off Condition": _row("all", NO_DONOR),
+	"TA Objection Override": _row("all", NO_DONOR),
+	"TA Oversight Policy": _row("all", NO_DONOR),
+	# master data
+	"TA Beneficiary State": _row("all"),
+	"TA Beneficiary Institution": _row("all"),
+	"TA Thematic Area": _row("all"),
+	"TA Donor": _row("all", {**OVERSIGHT_ONLY, DONOR: "own"}),
+	"TA Donor User": _row("all", {**OVERSIGHT_ONLY, DONOR: "own"}),
+	"TA Partner Organisation": _row("all", NO_DONOR),
+	"TA Organisation Reviewer": _row("all", NO_DONOR),
+	"TA Trainer": _row("all", NO_DONOR),
+	"TA Trainer Expertise": _row("all", NO_DONOR),
+	"TA Trainer Language": _row("all", NO_DONOR),
+	"TA Trainer Unavailability": _row("all", NO_DONOR),
+	"TA Conflict Declaration": _row("all", NO_DONOR),
+	# scheduling internals and settings
+	"TA Trainer Booking": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
+	"TA Scheduling Settings": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
+	"TA Transparency Settings": _row(
+		"none", {"TA Administrator": "all", "TA Programme Manager": "all", "TA M&E Officer": "all"}
+	),
+}
+
+# Child doctype -> (parent doctype, parent field), for the child-row rules and the tests.
+CHILDREN: dict[str, tuple[str, str]] = {
+	"TA Programme State": ("TA Programme", "beneficiary_states"),
+	"TA Programme Theme": ("TA Programme", "thematic_areas"),
+	"TA Implementing Partner": ("TA Programme", "partners"),
+	"TA Funding Line": ("TA Programme", "funding_lines"),
+	"TA Activity Session": ("TA Activity", "sessions"),
+	"TA Activity Postponement": ("TA Activity", "postponements"),
+	"TA Activity Trainer": ("TA Activity", "trainers"),
+	"TA Identified Risk": ("TA Human Rights Review", "risks"),
+	"TA Mitigation Measure": ("TA Human Rights Review", "mitigations"),
+	"TA Sign-off Condition": ("TA Oversight Sign-off", "conditions"),
+	"TA Beneficiary Institution": ("TA Beneficiary State", "institutions"),
+	"TA Donor User": ("TA Donor", "users"),
+	"TA Organisation Reviewer": ("TA Partner Organisation", "reviewers"),
+	"TA Trainer Expertise": ("TA Trainer", "expertise"),
+	"TA Trainer Language": ("TA Trainer", "languages"),
+	"TA Trainer Unavailability": ("TA Trainer", "unavailability"),
+	"TA Conflict Declaration": ("TA Trainer", "conflict_declarations"),
+}
+
+
+def visibility(doctype: str, role: str) -> str:
+	return VISIBILITY[doctype][role]
+
+
+# --- writes --------------------------------------------------------------------------------------
+# Fields the server alone writes: whatever a client sends is replaced, before validation, by the
+# stored value (or emptied on a new record), and the controller then sets them. Fields fetched from
+# a link (``fetch_from``) are fetched again on every save as well.
+SERVER_OWNED: dict[str, tuple[str, ...]] = {
+	"TA Programme": ("approved_by", "approved_on", "gate_alert", "suspended_on", "budget"),
+	"TA Activity": ("approved_on", "oversight_verified", "trainer_hours", "outside_hours", "trainer_fees", "postponements"),
+	"TA Activity Session": ("start_utc", "end_utc"),
+	"TA Funding Line": ("base_amount",),
+	"TA Beneficiary State": ("suspended_on",),
+	"TA Human Rights Review": ("submitted_on",),
+	"TA Oversight Sign-off": ("signer", "signed_on", "valid_until", "scope_fingerprint", "scope_snapshot", "regional_group"),
+	"TA Objection Override": ("programme", "organisation", "recorded_by", "recorded_on"),
+	"TA Trainer": ("ics_token",),
+}

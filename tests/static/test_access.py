@@ -1,0 +1,48 @@
+"""The declared tables of ``core.access`` agree with the doctypes: every doctype has a row, every
+child table is named with its parent and field, the role permissions in the JSON grant read
+exactly to the roles the table says may see something, and server-owned fields exist."""
+
+import pytest
+
+from ta_programmes.core import access as A
+from tests.static.test_metadata import DOCTYPES
+
+
+def test_every_doctype_has_a_visibility_row_for_every_role():
+	assert set(A.VISIBILITY) == set(DOCTYPES)
+	for doctype, row in A.VISIBILITY.items():
+		assert set(row) == set(A.ROLES), doctype
+		assert row["Guest"] == "none", doctype
+		assert set(row.values()) <= {"all", "funded", "own", "none"}, doctype
+
+
+def test_child_tables_are_declared_with_their_parent_field():
+	children = {name for name, (_p, meta) in DOCTYPES.items() if meta.get("istable")}
+	assert set(A.CHILDREN) == children
+	for child, (parent, field) in A.CHILDREN.items():
+		fields = {f["fieldname"]: f for f in DOCTYPES[parent][1]["fields"]}
+		assert fields[field]["fieldtype"] in ("Table", "Table MultiSelect") and fields[field]["options"] == child, (child, parent, field)
+
+
+@pytest.mark.parametrize("doctype", sorted(d for d, (_p, m) in DOCTYPES.items() if not m.get("istable")))
+def test_role_permissions_grant_read_exactly_where_the_table_says(doctype):
+	meta = DOCTYPES[doctype][1]
+	readers = {p["role"] for p in meta.get("permissions", []) if p.get("read") and not p.get("permlevel")}
+	for role in A.ROLES:
+		if role == "Guest":
+			assert role not in readers
+			continue
+		assert (role in readers) == (A.VISIBILITY[doctype][role] != "none"), (doctype, role)
+
+
+def test_a_child_never_shows_more_than_its_parent():
+	order = {"none": 0, "own": 1, "funded": 1, "all": 2}
+	for child, (parent, _field) in A.CHILDREN.items():
+		for role in A.ROLES:
+			assert order[A.VISIBILITY[child][role]] <= order[A.VISIBILITY[parent][role]], (child, role)
+
+
+def test_server_owned_fields_exist():
+	for doctype, fields in A.SERVER_OWNED.items():
+		names = {f["fieldname"] for f in DOCTYPES[doctype][1]["fields"]}
+		assert set(fields) <= names, (doctype, set(fields) - names)
