@@ -62,6 +62,10 @@ class SignOffRefusedError(TAValidationError):
 	pass
 
 
+class ReviewLockedError(TAValidationError):
+	"""A submitted review's mitigation plan, or a sign-off's conditions, changed other than by status."""
+
+
 class OverrideRefusedError(TAValidationError):
 	pass
 

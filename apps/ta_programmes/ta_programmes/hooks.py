@@ -1,3 +1,5 @@
+from ta_programmes.core.access import CHILDREN, VISIBILITY
+
 app_name = "ta_programmes"
 app_title = "TA Programmes"
 app_publisher = "ta_programmes developers"
@@ -25,11 +27,7 @@ fixtures = [
 ]
 
 # Row-level rules (see permissions.py)
-permission_query_conditions = {
-	"TA Programme": "ta_programmes.permissions.programme_query",
-	"TA Activity": "ta_programmes.permissions.activity_query",
-	"TA Donor": "ta_programmes.permissions.donor_query",
-}
+permission_query_conditions = {doctype: "ta_programmes.permissions.query" for doctype in VISIBILITY}
 
 has_permission = {
 	"TA Oversight Sign-off": "ta_programmes.permissions.signoff_permission",
@@ -38,6 +36,9 @@ has_permission = {
 	"TA Donor": "ta_programmes.permissions.donor_permission",
 }
 
+
+# Frappe endpoints that would read around row-level permissions, replaced by checked versions.
+override_whitelisted_methods = {"frappe.client.get_count": "ta_programmes.api.guard.get_count"}
 
 # Desk assets
 app_include_js = "/assets/ta_programmes/js/ta_common.js"
@@ -53,6 +54,10 @@ doc_events = {
 	}
 	for doctype in ("TA Programme", "TA Activity", "TA Objection Override", "TA Transparency Settings")
 }
+# Server-owned fields (core.access.SERVER_OWNED) are reset to their stored values before validation.
+for _doctype in VISIBILITY:
+	if _doctype not in CHILDREN:
+		doc_events.setdefault(_doctype, {})["before_validate"] = "ta_programmes.server_fields.own"
 
 before_request = ["ta_programmes.transparency.before_request"]
 

@@ -230,6 +230,8 @@ def comment(doctype: str, name: str, text: str) -> None:
 @frappe.whitelist()
 def get_checklist(programme: str) -> dict:
 	"""The oversight checklist of a programme, for its form: the same decision as the gate."""
+	# The checklist shows sign-offs and the risk level: for those who may read sign-offs (never donors).
+	frappe.has_permission("TA Oversight Sign-off", "read", throw=True)
 	doc = frappe.get_doc("TA Programme", programme)
 	doc.check_permission("read")
 	if doc.status in ("Approved", "Active") and doc.approved_by:
@@ -302,12 +304,17 @@ def reviewers_of(programme) -> list[str]:
 # --- the daily check ---------------------------------------------------------------------------
 
 
-def daily_check() -> dict:
-	"""Flag approved programmes and activities whose gate no longer holds (e.g. a sign-off
-	expired, a low-level write changed the scope), and tell the programme managers.
-	Run daily by the scheduler, which commits after the job."""
+def recheck(programmes, cause: str | None = None) -> tuple[list[str], list[str]]:
+	"""Evaluate the gate again for those of ``programmes`` that are approved: flag the ones whose
+	gate no longer holds (the form's alert, the timeline, the managers and the officer told)
+	and clear the flag of those that hold again. Called whenever a document that feeds the gate
+	changes (review, sign-off, override, policy, accreditation, suspension of a state) and by the
+	daily check. Returns (flagged, cleared)."""
 	flagged, cleared = [], []
-	for name in frappe.get_all("TA Programme", filters={"status": ("in", ["Approved", "Active"])}, pluck="name"):
+	names = frappe.get_all(
+		"TA Programme", filters={"name": ("in", list(programmes) or [""]), "status": ("in", ["Approved", "Active"])}, pluck="name"
+	)
+	for name in names:
 		doc = frappe.get_doc("TA Programme", name)
 		decision = decide(doc, doc.approved_by or "Administrator")
 		if decision.approvable:
@@ -318,13 +325,48 @@ def daily_check() -> dict:
 		alert = alert_text(decision)
 		if alert != doc.gate_alert:
 			doc.db_set("gate_alert", alert, update_modified=False)
-			doc.add_comment("Info", _("Daily oversight check: the approved programme no longer meets its requirements: {0}").format(alert))
+			doc.add_comment(
+				"Info",
+				(cause or _("Oversight check"))
+				+ ": "
+				+ _("the approved programme no longer meets its requirements: {0}").format(alert),
+			)
 			notify(
 				users_with_role(core.APPROVER_ROLE) + [doc.programme_officer],
 				_("Programme {0} no longer meets its oversight requirements").format(doc.title),
 				doc,
 			)
 		flagged.append(name)
+	return flagged, cleared
+
+
+def recheck_all(cause: str) -> None:
+	"""Every approved programme (e.g. after the policy changed); in the background when many."""
+	names = frappe.get_all("TA Programme", filters={"status": ("in", ["Approved", "Active"])}, pluck="name")
+	if len(names) <= 100 or frappe.flags.in_test:
+		recheck(names, cause)
+	else:
+		frappe.enqueue("ta_programmes.oversight.recheck", queue="long", programmes=names, cause=cause, enqueue_after_commit=True)
+
+
+def programmes_signed_by(organisation: str) -> list[str]:
+	return frappe.get_all(
+		"TA Oversight Sign-off", filters={"organisation": organisation, "docstatus": 1}, pluck="programme", distinct=True
+	)
+
+
+def programmes_in_state(state: str) -> list[str]:
+	return frappe.get_all(
+		"TA Programme State", filters={"beneficiary_state": state, "parenttype": "TA Programme"}, pluck="parent", distinct=True
+	)
+
+
+def daily_check() -> dict:
+	"""Flag approved programmes and activities whose gate no longer holds (e.g. a sign-off
+	expired, a low-level write changed the scope), and tell the programme managers.
+	Run daily by the scheduler, which commits after the job."""
+	approved = frappe.get_all("TA Programme", filters={"status": ("in", ["Approved", "Active"])}, pluck="name")
+	flagged, cleared = recheck(approved, _("Daily oversight check"))
 	activities = frappe.get_all(
 		"TA Activity",
 		filters={"status": ("in", ["Approved", "Scheduled"]), "programme": ("in", flagged or [""]), "start": (">=", now_datetime())},

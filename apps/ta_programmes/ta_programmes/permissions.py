@@ -1,14 +1,19 @@
-"""Row-level permission rules, in one place.
+"""Row-level permission rules, in one place, enforcing the declared table
+``core.access.VISIBILITY``.
 
 A user whose only TA role is TA Donor sees only what the donors they are linked to (through
 ``TA Donor User``) fund: those donors' own records, the programmes with a funding line from
-them, and those programmes' activities. Every other role is governed by the doctype
-permissions alone. Both hooks are wired in ``hooks.py``: the query condition restricts lists,
-reports and ``frappe.get_list``; ``has_permission`` restricts single documents (form, REST,
-``frappe.client.get``).
+them, those programmes' activities, and the rows of their child tables that the table allows.
+Every other role is governed by the doctype permissions alone. The hooks are wired in
+``hooks.py``: the query condition (:func:`query`, for every doctype including child tables)
+restricts lists, counts, reports, exports and ``get_list`` with ``parent``; ``has_permission``
+restricts single documents (form, REST, ``frappe.client.get``); tables donors must not read in
+a document they may read sit at permission level 1 (``core.access.PERMLEVEL_1_TABLES``).
 """
 
 import frappe
+
+from ta_programmes.core.access import CHILDREN, VISIBILITY
 
 DONOR_ROLE = "TA Donor"
 READ_PTYPES = (None, "read", "select", "print")
@@ -48,21 +53,36 @@ def _funded(column: str, user: str) -> str:
 	)
 
 
-def programme_query(user: str | None = None, doctype: str | None = None) -> str:
+def query(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions for every doctype of the app, child tables included, from the
+	declared table ``core.access.VISIBILITY``. Frappe checks only the parent's read permission when
+	a child table is listed (``get_list`` with ``parent``), so each child carries its own rule."""
 	user = user or frappe.session.user
-	return _funded("`tabTA Programme`.`name`", user) if is_restricted_donor(user) else ""
-
-
-def activity_query(user: str | None = None, doctype: str | None = None) -> str:
-	user = user or frappe.session.user
-	return _funded("`tabTA Activity`.`programme`", user) if is_restricted_donor(user) else ""
-
-
-def donor_query(user: str | None = None, doctype: str | None = None) -> str:
-	user = user or frappe.session.user
-	if not is_restricted_donor(user):
+	if not doctype or not is_restricted_donor(user):
 		return ""
-	return f"`tabTA Donor`.`name` in ({_in_list(donors_of(user))})"
+	rule = VISIBILITY.get(doctype, {}).get(DONOR_ROLE, "none")
+	table = f"`tab{doctype}`"
+	if rule == "all":
+		return ""
+	if rule == "none":
+		return "1 = 0"
+	parent = CHILDREN.get(doctype, (None, None))[0]
+	if rule == "own":
+		column = f"{table}.`parent`" if parent else f"{table}.`name`"
+		return f"{column} in ({_in_list(donors_of(user))})"
+	# funded
+	if doctype == "TA Programme":
+		return _funded(f"{table}.`name`", user)
+	if doctype == "TA Activity":
+		return _funded(f"{table}.`programme`", user)
+	if parent == "TA Programme":
+		return f"{table}.`parenttype` = 'TA Programme' and " + _funded(f"{table}.`parent`", user)
+	if parent == "TA Activity":
+		return (
+			f"{table}.`parenttype` = 'TA Activity' and {table}.`parent` in "
+			f"(select `name` from `tabTA Activity` where {_funded('`programme`', user)})"
+		)
+	return "1 = 0"
 
 
 def funds(user: str, programme: str | None) -> bool:

@@ -186,7 +186,9 @@ def check_unavailability(trainer) -> None:
 	if not periods or trainer.is_new():
 		return
 	window = (min(p.start_utc for p in periods), max(p.end_utc for p in periods))
-	sessions = [b for b in bookings_in_window([trainer.name], window).get(trainer.name, []) if b.kind == S.SESSION]
+	# Locked like a booking, so that a session booked at the same moment is seen or waits.
+	lock_trainers([trainer.name])
+	sessions = [b for b in bookings_in_window([trainer.name], window, lock=True).get(trainer.name, []) if b.kind == S.SESSION]
 	conflicts = S.find_conflicts(periods, sessions, timedelta(0), trainer=trainer.name, among_new=False)
 	if conflicts:
 		with rules():

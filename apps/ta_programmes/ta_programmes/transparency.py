@@ -635,7 +635,8 @@ def desk_pdf_file(values: dict, user: str, notify: bool = False) -> str:
 
 	from ta_programmes.core.report_pdf import build_pdf
 
-	frappe.set_user(user)
+	# No frappe.set_user here: inside a request it would replace the caller's session. The
+	# background job already runs as the user who queued it; visibility is passed explicitly.
 	f = Filters.from_dict(values)
 	f.programmes = visible_programmes(user)
 	report = public_report(f)

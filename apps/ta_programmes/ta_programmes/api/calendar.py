@@ -2,6 +2,7 @@
 status, filterable by programme, state and trainer. Permissions as in the list (get_list)."""
 
 import frappe
+from frappe import _
 
 
 @frappe.whitelist()
@@ -11,6 +12,10 @@ def get_events(start: str, end: str, filters: str | list | dict | None = None) -
 		filters = [["TA Activity", key, "=", value] for key, value in filters.items()]
 	conditions = [["TA Activity Session", "start", "<=", end], ["TA Activity Session", "end", ">=", start]]
 	for f in filters:
+		if not isinstance(f, list | tuple) or len(f) < 4:
+			frappe.throw(_("Each filter is [doctype, field, operator, value]."), frappe.ValidationError, title=_("Invalid Filter"))
+		if f[1] == "trainer" and not frappe.has_permission("TA Trainer", "read"):
+			frappe.throw(_("You cannot filter by trainer."), frappe.PermissionError, title=_("Not Permitted"))
 		# the "trainer" filter is on the trainers child table
 		conditions.append(["TA Activity Trainer", "trainer", f[2], f[3]] if f[1] == "trainer" else f)
 	rows = frappe.get_list(

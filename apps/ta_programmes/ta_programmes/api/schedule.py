@@ -176,7 +176,7 @@ def calendar_link(trainer: str, regenerate: bool = False) -> str:
 	doc = frappe.get_doc("TA Trainer", trainer)
 	doc.check_permission("write")
 	if frappe.utils.sbool(regenerate) or not doc.get_password("ics_token", raise_exception=False):
-		doc.ics_token = frappe.generate_hash(length=32)
+		doc.flags.renew_ics_token = True  # the token is server-owned: the controller issues it
 		doc.save()
 	token = doc.get_password("ics_token")
 	return frappe.utils.get_url(f"/api/method/ta_programmes.api.schedule.ics?trainer={trainer}&token={token}")

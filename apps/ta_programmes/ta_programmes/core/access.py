@@ -14,7 +14,7 @@ from __future__ import annotations
 #   "all"     every record;
 #   "funded"  (donors) the records of programmes a donor linked to the user funds: the
 #             programme itself, its activities, and the rows of their child tables;
-#   "own"     (donors) their own donor record and its rows; their own funding lines;
+#   "own"     (donors) their own donor record and its rows;
 #   "none"    nothing, through any path.
 ROLES = (
 	"TA Administrator",
@@ -45,7 +45,7 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	"TA Programme State": _row("all", FUNDED),
 	"TA Programme Theme": _row("all", FUNDED),
 	"TA Implementing Partner": _row("all", FUNDED),
-	"TA Funding Line": _row("all", {DONOR: "own"}),
+	"TA Funding Line": _row("all", NO_DONOR),  # donors see their own commitments in /my-programmes
 	"TA Activity": _row("all", FUNDED),
 	"TA Activity Session": _row("all", FUNDED),
 	"TA Activity Postponement": _row("all", NO_DONOR),
@@ -77,6 +77,15 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	"TA Transparency Settings": _row(
 		"none", {"TA Administrator": "all", "TA Programme Manager": "all", "TA M&E Officer": "all"}
 	),
+}
+
+# Tables a donor reads the parent of but not the rows: their parent field is at permission level
+# 1, which every staff role reads (and writes where it writes the parent) and donors do not, so
+# Frappe leaves them out of the documents it returns to donors.
+PERMLEVEL_1_TABLES = {
+	("TA Programme", "funding_lines"),
+	("TA Activity", "trainers"),
+	("TA Activity", "postponements"),
 }
 
 # Child doctype -> (parent doctype, parent field), for the child-row rules and the tests.

@@ -62,11 +62,13 @@ class TAActivity(Document):
 		if not self.time_zone and self.beneficiary_state:
 			self.time_zone = frappe.db.get_value("TA Beneficiary State", self.beneficiary_state, "time_zone")
 		with rules():
+			# Sessions are stored in UTC from the host zone: without one there is no conflict check.
+			R.check_required(_("Host time zone"), self.time_zone, _("(the beneficiary state has no default time zone)"))
 			R.check_time_zone(_("Host time zone"), self.time_zone)
 		with rules():
 			if not self.sessions:
 				R.check_required(_("Start and end"), self.start and self.end, _("when the activity has no sessions"))
-		sessions = scheduling.sync_sessions(self) if self.time_zone else []
+		sessions = scheduling.sync_sessions(self)
 		trainers = self.trainer_facts()
 		with rules():
 			R.check_date_order(as_datetime(self.start), as_datetime(self.end), _("Start"), _("End"), allow_equal=False)
@@ -103,7 +105,11 @@ class TAActivity(Document):
 	def check_status_change(self, programme):
 		before = None if self.is_new() else self.get_doc_before_save()
 		old = before.status if before else None
-		if old == self.status:
+		changed = tuple(f for f in L.MATERIAL_ACTIVITY_FIELDS if before and (before.get(f) or None) != (self.get(f) or None))
+		regate = L.check_activity_change(
+			before.programme if before else None, self.programme, self.status, bool(self.approved_on), changed, translate=_
+		)
+		if old == self.status and not regate:
 			return
 		L.check_activity_transition(old, self.status)
 		decision = None
@@ -118,12 +124,13 @@ class TAActivity(Document):
 		if self.status in L.GATED_ACTIVITY_STATES:
 			self.approved_on = self.approved_on or now_datetime()
 			self.oversight_verified = 1
-		if self.status == "Postponed" and before:
+		if self.status == "Postponed" and before and old != self.status:
 			self.append(
 				"postponements",
 				{"postponed_on": now_datetime(), "postponed_by": frappe.session.user, "old_start": before.start, "old_end": before.end},
 			)
-		self.flags.status_change = (old, self.status)
+		if old != self.status:
+			self.flags.status_change = (old, self.status)
 
 	def on_update(self):
 		scheduling.sync_activity_bookings(self)

@@ -1,8 +1,9 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import today
+from frappe.utils import now_datetime, today
 
+from ta_programmes import oversight
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, rules
 
@@ -25,7 +26,7 @@ class TABeneficiaryState(Document):
 		risk_rated_on: DF.Date | None
 		risk_source: DF.SmallText | None
 		status: DF.Literal["Active", "Suspended"]
-		suspended_on: DF.Date | None
+		suspended_on: DF.Datetime | None
 		suspension_reason: DF.SmallText | None
 		time_zone: DF.Autocomplete | None
 	# end: auto-generated types
@@ -44,7 +45,7 @@ class TABeneficiaryState(Document):
 				R.check_required(_("Suspension reason"), self.suspension_reason, _("to suspend a state"))
 		before = None if self.is_new() else self.get_doc_before_save()
 		if self.status == "Suspended" and (not before or before.status != "Suspended"):
-			self.suspended_on = today()
+			self.suspended_on = now_datetime()
 			self.flags.status_change = _("State suspended by {0}. Reason: {1}").format(frappe.session.user, self.suspension_reason)
 		elif before and before.status == "Suspended" and self.status != "Suspended":
 			self.flags.status_change = _(
@@ -55,6 +56,7 @@ class TABeneficiaryState(Document):
 		text = self.flags.pop("status_change", None)
 		if text:
 			self.add_comment("Info", text)
+			oversight.recheck(oversight.programmes_in_state(self.name), text)
 
 
 def default_time_zone(country: str | None) -> str | None:

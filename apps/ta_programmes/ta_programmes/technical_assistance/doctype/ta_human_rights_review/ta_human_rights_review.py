@@ -1,12 +1,12 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import today
+from frappe.utils import now_datetime
 
 from ta_programmes import oversight
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import rules
-from ta_programmes.exceptions import SignOffRefusedError
+from ta_programmes.exceptions import ReviewLockedError, SignOffRefusedError
 
 
 class TAHumanRightsReview(Document):
@@ -32,7 +32,7 @@ class TAHumanRightsReview(Document):
 		risk_level: DF.Literal["Low", "Medium", "High", "Critical"]
 		risks: DF.Table[TAIdentifiedRisk]
 		security_sector_recipient: DF.Check
-		submitted_on: DF.Date | None
+		submitted_on: DF.Datetime | None
 	# end: auto-generated types
 
 	def validate(self):
@@ -47,6 +47,9 @@ class TAHumanRightsReview(Document):
 			R.check_unique(((r.idx, (r.measure or "").strip().casefold(), r.measure) for r in self.mitigations), _("Mitigation measure"))
 
 	def before_submit(self):
+		# One current review per programme: the programme's row is locked until this transaction
+		# ends, so two reviews submitted at the same moment are taken one after the other.
+		frappe.db.get_value("TA Programme", self.programme, "name", for_update=True)
 		current = frappe.db.get_value(
 			"TA Human Rights Review", {"programme": self.programme, "docstatus": 1, "name": ("!=", self.name)}
 		)
@@ -58,7 +61,17 @@ class TAHumanRightsReview(Document):
 				exc=SignOffRefusedError,
 				title=_("One Current Review per Programme"),
 			)
-		self.submitted_on = today()
+		self.submitted_on = now_datetime()
+
+	def before_update_after_submit(self):
+		"""After submission only a measure's progress changes: no measure is added or removed."""
+		before = self.get_doc_before_save()
+		if before and {r.name for r in before.mitigations} != {r.name for r in self.mitigations}:
+			frappe.throw(
+				_("The mitigation plan of a submitted review is fixed: only each measure's status can change. Cancel and amend the review to change the plan."),
+				exc=ReviewLockedError,
+				title=_("Review Submitted"),
+			)
 
 	def on_submit(self):
 		oversight.comment(
@@ -66,8 +79,13 @@ class TAHumanRightsReview(Document):
 			self.programme,
 			_("Human-rights review {0} submitted by {1}: risk {2}.").format(self.name, frappe.session.user, _(self.risk_level)),
 		)
+		oversight.recheck([self.programme], _("Human-rights review {0} submitted").format(self.name))
+
+	def on_update_after_submit(self):
+		oversight.recheck([self.programme], _("Mitigation measures of review {0} updated").format(self.name))
 
 	def on_cancel(self):
 		oversight.comment(
 			"TA Programme", self.programme, _("Human-rights review {0} cancelled by {1}.").format(self.name, frappe.session.user)
 		)
+		oversight.recheck([self.programme], _("Human-rights review {0} cancelled").format(self.name))

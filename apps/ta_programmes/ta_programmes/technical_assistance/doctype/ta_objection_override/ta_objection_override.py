@@ -28,7 +28,7 @@ class TAObjectionOverride(Document):
 	# end: auto-generated types
 
 	def validate(self):
-		if self.is_new() or not self.recorded_by:
+		if not self.recorded_by:  # server-owned: empty on a new override, kept afterwards
 			self.recorded_by = frappe.session.user
 		objection = frappe.db.get_value(
 			"TA Oversight Sign-off", self.objection, ["kind", "decision", "docstatus", "programme", "organisation"], as_dict=True
@@ -58,3 +58,8 @@ class TAObjectionOverride(Document):
 				self.objection, self.organisation, self.recorded_by, self.justification
 			),
 		)
+		oversight.recheck([self.programme], _("Override {0} recorded").format(self.name))
+
+	def on_cancel(self):
+		oversight.comment("TA Programme", self.programme, _("Override {0} cancelled by {1}.").format(self.name, frappe.session.user))
+		oversight.recheck([self.programme], _("Override {0} cancelled").format(self.name))

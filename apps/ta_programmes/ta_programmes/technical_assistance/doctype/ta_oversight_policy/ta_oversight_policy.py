@@ -1,4 +1,7 @@
+from frappe import _
 from frappe.model.document import Document
+
+from ta_programmes import oversight
 
 from ta_programmes.core import oversight as core
 from ta_programmes.enforce import rules
@@ -33,3 +36,7 @@ class TAOversightPolicy(Document):
 				},
 				self.validity_months,
 			)
+
+	def on_update(self):
+		self.clear_cache()  # the gate reads the policy from the cache
+		oversight.recheck_all(_("Oversight policy changed"))

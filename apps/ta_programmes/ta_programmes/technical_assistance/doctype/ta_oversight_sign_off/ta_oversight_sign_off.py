@@ -3,17 +3,17 @@ import json
 import frappe
 from frappe import _
 from frappe.model.document import Document
-from frappe.utils import getdate, today
+from frappe.utils import getdate, now_datetime
 
 from ta_programmes import oversight
 from ta_programmes.core import oversight as core
-from ta_programmes.core import rules as R
-from ta_programmes.enforce import as_date, rules
+from ta_programmes.enforce import rules
+from ta_programmes.exceptions import ReviewLockedError
 
 
 class TAOversightSignoff(Document):
 	def validate(self):
-		if self.is_new() or not self.signer:
+		if not self.signer:  # server-owned: empty on a new sign-off, kept afterwards
 			self.signer = frappe.session.user
 		programme = frappe.get_doc("TA Programme", self.programme)
 		org = (
@@ -23,7 +23,7 @@ class TAOversightSignoff(Document):
 		)
 		if self.kind == core.OHCHR:
 			self.organisation = None
-			self.regional_group = None
+		self.regional_group = org.regional_group if org else None
 		with rules():
 			core.check_signoff(
 				kind=self.kind,
@@ -40,8 +40,6 @@ class TAOversightSignoff(Document):
 				coi_declaration=self.coi_declaration,
 				coi_details=self.coi_details,
 			)
-			if self.valid_until and self.signed_on:
-				R.check_date_order(as_date(self.signed_on), as_date(self.valid_until), _("Signed on"), _("Valid until"), allow_equal=False)
 
 	def before_submit(self):
 		if self.signer != frappe.session.user:
@@ -49,12 +47,24 @@ class TAOversightSignoff(Document):
 				_("Only {0} can submit this sign-off.").format(self.signer), exc=frappe.PermissionError, title=_("Not Your Sign-off")
 			)
 		programme = frappe.get_doc("TA Programme", self.programme)
-		self.signed_on = today()
-		if not self.valid_until or getdate(self.valid_until) <= getdate(self.signed_on):
-			self.valid_until = core.add_months(getdate(self.signed_on), oversight.get_policy().validity_months)
+		self.signed_on = now_datetime()
+		self.valid_until = core.add_months(getdate(self.signed_on), oversight.get_policy().validity_months)
 		scope = oversight.current_scope(programme)
 		self.scope_snapshot = json.dumps(scope, indent=1, sort_keys=True)
 		self.scope_fingerprint = core.fingerprint(scope)
+
+	def before_update_after_submit(self):
+		"""After submission only a condition's progress changes: none is added or removed."""
+		before = self.get_doc_before_save()
+		if before and {r.name for r in before.conditions} != {r.name for r in self.conditions}:
+			frappe.throw(
+				_("The conditions of a submitted sign-off are fixed: only each condition's status can change. Cancel and amend the sign-off to change them."),
+				exc=ReviewLockedError,
+				title=_("Sign-off Submitted"),
+			)
+
+	def on_update_after_submit(self):
+		oversight.recheck([self.programme], _("Conditions of sign-off {0} updated").format(self.name))
 
 	def on_submit(self):
 		programme = frappe.get_doc("TA Programme", self.programme)
@@ -71,8 +81,10 @@ class TAOversightSignoff(Document):
 			else _("{0} signed off programme {1}: {2}").format(who, programme.title, _(self.decision))
 		)
 		oversight.notify([programme.programme_officer], subject, programme)
+		oversight.recheck([self.programme], _("Sign-off {0} submitted").format(self.name))
 
 	def on_cancel(self):
 		oversight.comment(
 			"TA Programme", self.programme, _("Sign-off {0} cancelled by {1}.").format(self.name, frappe.session.user)
 		)
+		oversight.recheck([self.programme], _("Sign-off {0} cancelled").format(self.name))

@@ -1,4 +1,7 @@
+from frappe import _
 from frappe.model.document import Document
+
+from ta_programmes import oversight
 
 from ta_programmes.core import constants
 from ta_programmes.core import rules as R
@@ -36,3 +39,19 @@ class TAPartnerOrganisation(Document):
 		with rules():
 			R.check_accreditation(self.sector, bool(self.accredited_for_oversight))
 			R.check_iati_org_id(self.iati_org_id)
+
+	def on_update(self):
+		"""Accreditation and reviewers count when the gate runs: a change re-checks the programmes
+		this organisation signed off."""
+		before = self.get_doc_before_save()
+		if before and (
+			bool(before.accredited_for_oversight) != bool(self.accredited_for_oversight)
+			or {r.user for r in before.reviewers} != {r.user for r in self.reviewers}
+		):
+			oversight.recheck(
+				oversight.programmes_signed_by(self.name),
+				_("Accreditation or reviewers of {0} changed").format(self.name),
+			)
+
+	def on_trash(self):
+		oversight.recheck(oversight.programmes_signed_by(self.name), _("{0} deleted").format(self.name))

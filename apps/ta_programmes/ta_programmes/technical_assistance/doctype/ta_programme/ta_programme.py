@@ -2,7 +2,7 @@ import frappe
 from frappe import _
 from frappe.model.document import Document
 
-from frappe.utils import now_datetime, today
+from frappe.utils import now_datetime
 
 from ta_programmes import oversight
 from ta_programmes.core import lifecycle as L
@@ -42,7 +42,7 @@ class TAProgramme(Document):
 		planned_start: DF.Date
 		programme_officer: DF.Link
 		status: DF.Literal["Draft", "Under Review", "Approved", "Active", "Suspended", "Completed", "Cancelled"]
-		suspended_on: DF.Date | None
+		suspended_on: DF.Datetime | None
 		suspension_reason: DF.SmallText | None
 		thematic_areas: DF.TableMultiSelect[TAProgrammeTheme]
 		title: DF.Data
@@ -96,7 +96,7 @@ class TAProgramme(Document):
 		if new == "Suspended":
 			with rules():
 				R.check_required(_("Suspension reason"), (self.suspension_reason or "").strip(), _("to suspend a programme"))
-			self.suspended_on = today()
+			self.suspended_on = now_datetime()
 		self.flags.status_change = (old, new)
 
 	def flag_if_gate_broken(self):

@@ -43,6 +43,9 @@ class TATrainer(Document):
 	# end: auto-generated types
 
 	def validate(self):
+		if not self.ics_token or self.flags.renew_ics_token:
+			# Server-owned (emptied on a new trainer by server_fields): the feed's secret is made here.
+			self.ics_token = frappe.generate_hash(length=32)
 		if not self.consent_public_profile:
 			# Never keep a public text for someone who has not (or no longer) consented.
 			self.public_bio = None
@@ -55,9 +58,6 @@ class TATrainer(Document):
 			for row in self.conflict_declarations:
 				R.check_not_future(_("Declaration date"), as_date(row.declared_on), as_date(today()), row.idx)
 		scheduling.check_unavailability(self)
-
-	def before_insert(self):
-		self.ics_token = frappe.generate_hash(length=32)
 
 	def on_update(self):
 		scheduling.sync_unavailability(self)
