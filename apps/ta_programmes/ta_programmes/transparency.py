@@ -36,6 +36,15 @@ HOURS_PER_DAY = 8
 Year = CustomFunction("YEAR", ["date"])
 
 
+# The filters a Guest may set on the public outputs (page, CSV, PDF).
+PUBLIC_FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area")
+PUBLIC_LINKS = {
+	"donor": ("TA Donor", "Donor"),
+	"beneficiary_state": ("TA Beneficiary State", "Beneficiary state"),
+	"thematic_area": ("TA Thematic Area", "Thematic area"),
+}
+
+
 @dataclass
 class Filters:
 	from_date: str | None = None
@@ -47,6 +56,36 @@ class Filters:
 	category: str | None = None
 	lead_agency: str | None = None
 	programmes: list[str] | None = field(default=None)  # visibility restriction (None: all)
+
+	@classmethod
+	def public(cls, form: dict | None) -> dict:
+		"""A Guest's filters, checked: whole months for dates, known values for the rest. A
+		filter that is not one of these is refused with a message naming it (HTTP 417 from
+		the API; the page shows the message and the unfiltered report)."""
+		from ta_programmes.core import constants, privacy
+		from ta_programmes.enforce import rules
+
+		form = form or {}
+		out: dict[str, str] = {}
+		with rules():
+			for key in PUBLIC_FILTERS:
+				value = form.get(key)
+				if value in (None, ""):
+					continue
+				if not isinstance(value, str):
+					value = str(value)
+				if key in ("from_date", "to_date"):
+					label = _("From") if key == "from_date" else _("To")
+					out[key] = str(privacy.public_month(value, label, end=key == "to_date"))
+				elif key == "regional_group":
+					out[key] = privacy.check_public_choice(value, constants.REGIONAL_GROUPS, _("Regional group"))
+				elif key == "category":
+					out[key] = privacy.check_public_choice(value, constants.THEME_CATEGORIES, _("Category"))
+				else:
+					doctype, label = PUBLIC_LINKS[key]
+					value = value.strip()[:140]
+					out[key] = privacy.check_public_choice(value, {value} if frappe.db.exists(doctype, value) else (), _(label))
+		return out
 
 	@classmethod
 	def from_dict(cls, values: dict | None) -> Filters:
@@ -196,6 +235,16 @@ def settings():
 	return frappe.get_cached_doc("TA Transparency Settings")
 
 
+def check_published() -> None:
+	"""Every public output (page, CSV, PDF, IATI) is off while the public page is disabled."""
+	if not settings().public_page_enabled:
+		frappe.throw(
+			_("The public transparency report is not published on this site."),
+			frappe.PermissionError,
+			title=_("Not Published"),
+		)
+
+
 def reported_programmes(f: Filters, with_experts: bool = True) -> list[dict]:
 	"""Programmes that went through approval, with what the public may know of them."""
 	filters = {"status": ("in", REPORTED_STATUSES)}
@@ -206,7 +255,10 @@ def reported_programmes(f: Filters, with_experts: bool = True) -> list[dict]:
 	programmes = frappe.get_all(
 		"TA Programme",
 		filters=filters,
-		fields=["name", "title", "status", "planned_start", "planned_end", "budget", "currency", "lead_agency", "approved_on", "modified"],
+		fields=[
+			"name", "title", "status", "planned_start", "planned_end", "budget", "currency", "lead_agency", "approved_on",
+			"modified", "gate_alert",
+		],
 		order_by="planned_start desc",
 	)
 	names = [p.name for p in programmes] or [""]
@@ -325,6 +377,7 @@ def clear_public_cache(doc=None, method=None) -> None:
 
 	frappe.cache.set_value(GENERATION_KEY, frappe.generate_hash(length=8))
 	delete_page_cache("transparency")
+	delete_page_cache("my-programmes")
 
 
 def before_request() -> None:
@@ -371,10 +424,14 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		 state_hours.get(r.state, 0)]
 		for r in sorted(by_state, key=lambda r: r.state)
 	]
-	state_footer = [
-		_("Total"), sum(_n(r.activities) for r in by_state), *[table.col_totals[g] for g, _l in genders], table.grand_total,
-		sum(state_hours.values()),
-	]
+	state_footer = (
+		[
+			_("Total"), sum(_n(r.activities) for r in by_state), *[table.col_totals[g] for g, _l in genders],
+			table.grand_total, sum(state_hours.values()),
+		]
+		if by_state
+		else None
+	)
 
 	categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
 	tables = [
@@ -385,7 +442,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 			"title": _("By beneficiary state"),
 			"headers": [_("State"), _("Activities"), *[label for _g, label in genders], _("Participants"), _("Trainer-hours")],
 			"rows": state_rows,
-			"footer": state_footer if by_state else None,
+			"footer": state_footer,
 		},
 		_breakdown(
 			"by-theme", _("By thematic area"), [_("Thematic area"), _("Category")], by_theme, "theme", k,
@@ -483,11 +540,9 @@ def plain(text: str | None) -> str:
 
 def public_programme(p) -> dict:
 	"""The public summary of one approved programme (no officer, reviewer or review content)."""
-	oversight = _("Approved after human-rights review with OHCHR and civil-society sign-off")
-	if p.overrides:
+	oversight = oversight_status(p)
+	if p.overrides and p.status != "Suspended":
 		oversight += "; " + _("{0} civil-society objection(s) overridden with a published justification").format(p.overrides)
-	if p.status == "Suspended":
-		oversight = _("Suspended under the human-rights due-diligence policy")
 	return {
 		"name": p.name,
 		"title": plain(p.title),
@@ -558,6 +613,8 @@ def donor_view(donors: list[str]) -> list[dict]:
 
 
 def oversight_status(p) -> str:
+	"""The public wording of a programme's oversight status (page, CSV, PDF, IATI, donor view):
+	an approved programme whose gate no longer holds is never called approved with sign-off."""
 	if p.status in ("Draft",):
 		return _("Not yet submitted for human-rights review")
 	if p.status == "Under Review":
@@ -566,9 +623,9 @@ def oversight_status(p) -> str:
 		return _("Suspended under the human-rights due-diligence policy")
 	if p.status == "Cancelled":
 		return _("Cancelled")
-	if p.gate_alert:
+	if p.get("gate_alert"):
 		return _("Approved; oversight requirements need renewal")
-	return _("Approved with OHCHR and civil-society sign-off")
+	return _("Approved after human-rights review with OHCHR and civil-society sign-off")
 
 
 # --- PDF ------------------------------------------------------------------------------------------

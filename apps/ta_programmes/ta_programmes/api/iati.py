@@ -19,6 +19,7 @@ from ta_programmes.enforce import rules
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 def activities():
+	T.check_published()
 	xml = build()
 	frappe.response.update(
 		type="download", filename="iati-activities.xml", filecontent=xml,

@@ -11,13 +11,15 @@ from frappe import _
 
 from ta_programmes import transparency as T
 
-PUBLIC_FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area")
 # Above this many rows the desk PDF is built in a background job.
 BACKGROUND_ROWS = 300
 
 
 def _public_values(kwargs: dict) -> dict:
-	return {k: kwargs.get(k) for k in PUBLIC_FILTERS if kwargs.get(k)}
+	"""The checked filters of a public download (refused with a clear message when invalid),
+	once the public report is published at all."""
+	T.check_published()
+	return T.Filters.public(kwargs)
 
 
 def public_csv_text(report: dict) -> str:

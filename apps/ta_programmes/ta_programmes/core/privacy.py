@@ -316,3 +316,35 @@ def _publish(
 		col_totals={col: show(len(rows), j) for j, col in enumerate(cols)},
 		grand_total=show(len(rows), len(cols)),
 	)
+
+
+# --------------------------------------------------------------------------------------------
+# What a Guest may ask for
+
+PUBLIC_YEARS = (1990, 2100)
+
+
+def public_month(value: object, label: str, end: bool = False):
+	"""A Guest's date filter as a whole month: ``YYYY-MM`` or ``YYYY-MM-DD`` (the day is
+	dropped), from the first day of the month (``end``: its last day). Whole months keep
+	two filtered views from being subtracted into a single day's figures. Anything else, or a
+	year outside 1990-2100, is refused with a message naming the filter."""
+	import calendar
+	import re
+	from datetime import date
+
+	text = str(value or "").strip()
+	match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text)
+	if not match:
+		raise InvalidValue(_("{0}: write the date as YYYY-MM-DD or YYYY-MM, not \u201c{1}\u201d."), label, text[:40])
+	year, month = int(match.group(1)), int(match.group(2))
+	if not (PUBLIC_YEARS[0] <= year <= PUBLIC_YEARS[1]) or not 1 <= month <= 12:
+		raise InvalidValue(_("{0}: choose a month between {1} and {2}."), label, PUBLIC_YEARS[0], PUBLIC_YEARS[1])
+	return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+
+
+def check_public_choice(value: object, choices, label: str) -> str:
+	text = str(value or "").strip()
+	if text not in choices:
+		raise InvalidValue(_("{0}: \u201c{1}\u201d is not one of the published values."), label, text[:80])
+	return text

@@ -9,14 +9,19 @@ from ta_programmes import transparency as T
 
 # Frappe caches the unfiltered page for Guests (see ta_programmes.transparency.before_request).
 no_cache = 0
-PUBLIC_FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area")
 
 
 def get_context(context):
 	if not T.settings().public_page_enabled:
 		raise frappe.PageDoesNotExistError
-	values = {k: frappe.form_dict.get(k) for k in PUBLIC_FILTERS if frappe.form_dict.get(k)}
-	page = max(1, frappe.utils.cint(frappe.form_dict.get("page")) or 1)
+	try:
+		values = T.Filters.public(frappe.form_dict)
+	except frappe.ValidationError as e:
+		# A filter the page does not publish: say so, and show the report without filters.
+		frappe.local.message_log = []
+		context.filter_error = str(e)
+		values = {}
+	page = min(max(1, frappe.utils.cint(frappe.form_dict.get("page")) or 1), 10_000)
 	context.report = T.public_report_cached(values, page=page)
 	context.pages = [
 		{"number": n, "query": frappe.utils.urlencode({**values, "page": n})} for n in range(1, context.report["pages"] + 1)
