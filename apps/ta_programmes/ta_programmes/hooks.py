@@ -47,12 +47,14 @@ scheduler_events = {
 	"daily": ["ta_programmes.oversight.daily_check", "ta_programmes.scheduling.send_reminders"],
 }
 
-# The public transparency page is cached; changes to what it shows drop the cache.
+# The public outputs are cached; any change to a record of the app (a trainer's consent, a state's
+# name, a programme's status...) starts a new cache generation.
 doc_events = {
 	doctype: {
 		event: "ta_programmes.transparency.clear_public_cache" for event in ("on_update", "on_submit", "on_cancel", "on_trash")
 	}
-	for doctype in ("TA Programme", "TA Activity", "TA Objection Override", "TA Transparency Settings")
+	for doctype in VISIBILITY
+	if doctype not in CHILDREN
 }
 # Server-owned fields (core.access.SERVER_OWNED) are reset to their stored values before validation.
 for _doctype in VISIBILITY:

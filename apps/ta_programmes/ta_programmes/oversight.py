@@ -314,17 +314,21 @@ def recheck(programmes, cause: str | None = None) -> tuple[list[str], list[str]]
 	names = frappe.get_all(
 		"TA Programme", filters={"name": ("in", list(programmes) or [""]), "status": ("in", ["Approved", "Active"])}, pluck="name"
 	)
+	from ta_programmes.transparency import clear_public_cache
+
 	for name in names:
 		doc = frappe.get_doc("TA Programme", name)
 		decision = decide(doc, doc.approved_by or "Administrator")
 		if decision.approvable:
 			if doc.gate_alert:
 				doc.db_set("gate_alert", None, update_modified=False)
+				clear_public_cache()
 				cleared.append(name)
 			continue
 		alert = alert_text(decision)
 		if alert != doc.gate_alert:
 			doc.db_set("gate_alert", alert, update_modified=False)
+			clear_public_cache()
 			doc.add_comment(
 				"Info",
 				(cause or _("Oversight check"))

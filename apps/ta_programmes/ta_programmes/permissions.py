@@ -12,6 +12,7 @@ a document they may read sit at permission level 1 (``core.access.PERMLEVEL_1_TA
 """
 
 import frappe
+from frappe.model.document import Document
 
 from ta_programmes.core.access import CHILDREN, VISIBILITY
 
@@ -124,3 +125,29 @@ def signoff_permission(doc, ptype=None, user=None, debug=False) -> bool | None:
 	if ptype in SIGNER_ONLY and doc.get("signer") and doc.signer != user and user != "Administrator":
 		return False
 	return None
+
+
+class ChildRow(Document):
+	"""Base of every child-table controller of the app.
+
+	Frappe checks a child row fetched on its own (``frappe.client.get``, ``/api/resource/<child>/
+	<name>``) against its parent *doctype* only: the row is loaded without its parent document,
+	so the parent's ``has_permission`` rules never run and any row of any programme could be read
+	by a donor. Here the row is checked against its parent *document*, and the declared rule of
+	the child table (``none`` for donors on oversight and trainer rows) applies as well."""
+
+	def has_permission(self, permtype="read", *, debug=False, user=None) -> bool:
+		if self.flags.ignore_permissions:
+			return True
+		user = user or frappe.session.user
+		if not self.parenttype or not self.parent:
+			return False
+		if not frappe.permissions.has_child_permission(
+			self.doctype, permtype, self, user, raise_exception=False, parent_doctype=self.parenttype, debug=debug
+		):
+			return False
+		if not frappe.has_permission(self.parenttype, permtype, doc=self.parent, user=user, debug=debug):
+			return False
+		if is_restricted_donor(user) and VISIBILITY.get(self.doctype, {}).get(DONOR_ROLE, "none") == "none":
+			return False
+		return True

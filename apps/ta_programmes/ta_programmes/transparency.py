@@ -386,7 +386,7 @@ def before_request() -> None:
 	request = getattr(frappe.local, "request", None)
 	if request is None or request.path.rstrip("/") != "/transparency":
 		return
-	if request.args or request.cookies.get("sid", "Guest") not in ("", "Guest"):
+	if request.args or request.cookies.get("sid", "Guest") not in ("", "Guest") or not settings().public_page_enabled:
 		frappe.local.no_cache = True
 
 

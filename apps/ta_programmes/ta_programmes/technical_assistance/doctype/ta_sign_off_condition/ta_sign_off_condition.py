@@ -1,5 +1,5 @@
-from frappe.model.document import Document
+from ta_programmes.permissions import ChildRow
 
 
-class TASignoffCondition(Document):
+class TASignoffCondition(ChildRow):
 	pass

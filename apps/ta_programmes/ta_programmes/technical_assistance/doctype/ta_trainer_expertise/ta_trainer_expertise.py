@@ -1,7 +1,7 @@
-from frappe.model.document import Document
+from ta_programmes.permissions import ChildRow
 
 
-class TATrainerExpertise(Document):
+class TATrainerExpertise(ChildRow):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
 

@@ -1,0 +1,156 @@
+"""Every Guest endpoint of the app, fuzzed with hypothesis over its parameters through the real
+WSGI application: the answer is 200 or a 4xx with a message, never a 5xx, and it comes back in
+bounded time. Also: the public outputs are off when the page is disabled, and trainers who
+withdraw consent disappear from the cached page at once."""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ta_programmes.tests import factories as f
+
+ENDPOINTS = {
+	"page": "/transparency",
+	"csv": "/api/method/ta_programmes.api.transparency.public_csv",
+	"pdf": "/api/method/ta_programmes.api.transparency.public_pdf",
+	"iati": "/api/method/ta_programmes.api.iati.activities",
+	"ics": "/api/method/ta_programmes.api.schedule.ics",
+	"donor view": "/my-programmes",
+}
+FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area", "page")
+SECONDS = 10
+
+text = st.one_of(
+	st.text(max_size=60),
+	st.sampled_from(
+		[
+			"", "2026-01-01", "2026-02", "9999-12-31", "0001-01-01", "2026-13-40", "1e309", "-1", "99999999999999999999",
+			"Kenya", "African", "Enforcement", "' or 1=1 --", "<script>alert(1)</script>", "%00", "../../etc/passwd",
+			"European Union", "Digital Forensics", "null", "[]", "{}",
+		]
+	),
+)
+params = st.dictionaries(st.one_of(st.sampled_from(FILTERS + ("trainer", "token")), st.text(max_size=12)), text, max_size=6)
+
+
+class TestGuestFuzz(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		f.approved("Guest fuzz _test")
+		frappe.db.set_single_value("TA Transparency Settings", "public_page_enabled", 1)
+		frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
+		frappe.db.commit()
+
+	def get(self, path: str, query: dict) -> tuple[int, str, float]:
+		url = path + ("?" + urlencode(query) if query else "")
+		started = time.monotonic()
+		response = f.rest("GET", url)
+		return response.status_code, response.get_data().decode("utf-8", "replace"), time.monotonic() - started
+
+	def check(self, name: str, query: dict) -> None:
+		status, body, seconds = self.get(ENDPOINTS[name], query)
+		self.assertLess(status, 500, f"{name} {query!r} -> {status}: {body[:400]}")
+		self.assertNotIn("Traceback (most recent call last)", body, f"{name} {query!r}")
+		if status >= 400:
+			self.assertTrue(body.strip(), f"{name} {query!r}: an error without a message")
+		self.assertLess(seconds, SECONDS, f"{name} {query!r} took {seconds:.1f} s")
+
+	@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=params)
+	def test_the_public_page(self, query):
+		self.check("page", query)
+
+	@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=params)
+	def test_the_public_csv(self, query):
+		self.check("csv", query)
+
+	@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=params)
+	def test_the_public_pdf(self, query):
+		self.check("pdf", query)
+
+	@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=params)
+	def test_the_iati_file(self, query):
+		self.check("iati", query)
+
+	@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=params)
+	def test_the_calendar_feed(self, query):
+		self.check("ics", query)
+
+	@settings(max_examples=10, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=params)
+	def test_the_donor_view(self, query):
+		self.check("donor view", query)
+
+	# --- cases the attack found ------------------------------------------------------------------------
+	def test_filters_that_match_nothing_and_out_of_range_dates_are_not_errors(self):
+		for name in ("page", "csv", "pdf"):
+			for query in ({"from_date": f"{frappe.utils.getdate().year + 1}-01-01"}, {"to_date": "1990-01-01"}):
+				status, body, _s = self.get(ENDPOINTS[name], query)
+				self.assertEqual(status, 200, f"{name} {query}: {body[:300]}")
+			status, body, _s = self.get(ENDPOINTS[name], {"from_date": "9999-12-31"})
+			self.assertIn(status, (200, 417), f"{name}: {body[:300]}")
+			if name != "page":
+				self.assertIn("choose a month between", body)
+
+	def test_every_public_output_is_off_when_the_page_is_disabled(self):
+		self.get(ENDPOINTS["page"], {})  # cached for Guests while it is published
+		self.set_published(0)
+		try:
+			for name in ("page", "csv", "pdf", "iati"):
+				status, _body, _s = self.get(ENDPOINTS[name], {})
+				self.assertIn(status, (403, 404), name)
+		finally:
+			self.set_published(1)
+
+	def set_published(self, value: int) -> None:
+		settings = frappe.get_single("TA Transparency Settings")
+		settings.public_page_enabled = value
+		settings.save()
+		frappe.db.commit()
+
+	def test_a_trainer_who_withdraws_consent_leaves_the_cached_page(self):
+		name = f.approved("Consent _test")
+		trainer = f.trainer("consenting-expert@tests.ta.example", full_name="Zelda Consenting-Expert", consent_public_profile=1)
+		activity = f.activity_doc(
+			name, title="Delivered with consent _test", status="Scheduled",
+			start="2026-02-02 09:00:00", end="2026-02-02 12:00:00", trainers=[{"trainer": trainer, "hours": 3}],
+		).insert()
+		activity.status = "Delivered"
+		activity.actual_participants, activity.participants_women, activity.participants_men = 12, 6, 6
+		activity.save()
+		frappe.db.commit()
+		pages = 1 + frappe.db.count("TA Programme") // 50
+		seen = any("Zelda Consenting-Expert" in self.get(ENDPOINTS["page"], {"page": p} if p > 1 else {})[1] for p in range(1, pages + 1))
+		self.assertTrue(seen)
+		doc = frappe.get_doc("TA Trainer", trainer)
+		doc.consent_public_profile = 0
+		doc.save()
+		frappe.db.commit()
+		for p in range(1, pages + 1):
+			self.assertNotIn("Zelda Consenting-Expert", self.get(ENDPOINTS["page"], {"page": p} if p > 1 else {})[1])
+
+	def test_the_public_status_of_a_flagged_programme_is_not_approved_with_sign_off(self):
+		from ta_programmes.api.iati import build
+
+		name = f.approved("Flagged in public _test")
+		frappe.db.set_value("TA Programme", name, "gate_alert", "Sign-off expired.")
+		frappe.db.commit()
+		xml = build().decode()
+		title = frappe.db.get_value("TA Programme", name, "title")
+		block = xml[xml.index(title):][:6000]
+		self.assertIn("need renewal", block)
+		from ta_programmes import transparency as T
+
+		listed = [p for p in T.public_report(T.Filters())["programmes"] if p["name"] == name]
+		self.assertTrue(listed and "need renewal" in listed[0]["oversight"])
