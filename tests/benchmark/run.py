@@ -171,7 +171,7 @@ def report_naive() -> list[dict]:
 	from ta_programmes.core.constants import OUTSIDE_EXPERTISE_SECTORS
 	from ta_programmes.transparency import HOURS_PER_DAY, REPORTED_STATUSES
 
-	programmes = {p.name: p for p in frappe.get_all("TA Programme", fields=["name", "title", "lead_agency", "status", "budget"])}
+	programmes = {p.name: p for p in frappe.get_all("TA Programme", fields=["name", "title", "lead_agency", "status", "budget", "currency"])}
 	groups = {s.name: s.regional_group for s in frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"])}
 	themes = set(frappe.get_all("TA Thematic Area", pluck="name"))
 	activities = [
@@ -223,7 +223,7 @@ def report_naive() -> list[dict]:
 			"programme": key[0], "title": p.title, "lead_agency": p.lead_agency, "beneficiary_state": key[1],
 			"regional_group": groups.get(key[1]), "activities": d["activities"], "women": d["women"], "men": d["men"],
 			"other": d["other"], "participants": d["participants"], "trainer_hours": th,
-			"outside_share": round(100 * h["outside"] / th, 1) if th else 0, "budget": flt(budgets.get(key), 2),
+			"outside_share": round(100 * h["outside"] / th, 1) if th else 0, "currency": p.currency, "budget": flt(budgets.get(key), 2),
 			"spent": flt(h["fees"], 2), "oversight_coverage": round(100 * d["verified"] / d["activities"], 1) if d["activities"] else 0,
 			"overrides": overrides.get(key[0], 0),
 		})
@@ -364,7 +364,7 @@ def decide_naive(programme, approver):
 	"""The same decision from whole documents: every review, sign-off, override, state and activity."""
 	import json as _json
 
-	from frappe.utils import getdate, today
+	from frappe.utils import get_datetime, getdate, today
 	from ta_programmes import oversight
 	from ta_programmes.core import oversight as core
 	from ta_programmes.enforce import as_date
@@ -374,16 +374,21 @@ def decide_naive(programme, approver):
 	review = None
 	if reviews:
 		r = reviews[0]
-		review = core.Review(r.name, r.risk_level, getdate(r.submitted_on),
+		review = core.Review(r.name, r.risk_level, get_datetime(r.submitted_on),
 							 tuple(core.Item(m.measure, as_date(m.due_date), m.status) for m in r.mitigations))
 	signoffs = []
 	for n in frappe.get_all("TA Oversight Sign-off", filters={"programme": programme.name}, pluck="name"):
 		s = frappe.get_doc("TA Oversight Sign-off", n)
 		if s.docstatus != 1:
 			continue
+		org = frappe.get_doc("TA Partner Organisation", s.organisation) if s.organisation else None
+		accredited = s.kind != core.CIVIL_SOCIETY or bool(
+			org and org.accredited_for_oversight and s.signer in {r.user for r in org.reviewers}
+		)
 		signoffs.append(core.SignOff(
-			s.name, s.kind, s.organisation, s.regional_group, s.signer, s.decision, getdate(s.signed_on), getdate(s.valid_until),
+			s.name, s.kind, s.organisation, s.regional_group, s.signer, s.decision, get_datetime(s.signed_on), getdate(s.valid_until),
 			_json.loads(s.scope_snapshot or "{}"), tuple(core.Item(c.condition, as_date(c.due_date), c.status) for c in s.conditions),
+			accredited=accredited,
 		))
 	overrides = []
 	for n in frappe.get_all("TA Objection Override", filters={"programme": programme.name}, pluck="name"):
@@ -396,8 +401,9 @@ def decide_naive(programme, approver):
 	scope = core.scope_of(
 		[r.beneficiary_state for r in programme.beneficiary_states], [r.thematic_area for r in programme.thematic_areas],
 		sorted(types), programme.budget, as_date(programme.planned_start), as_date(programme.planned_end), programme.lead_agency,
+		core.review_key(review.risk_level, [(m.description, m.due) for m in review.mitigations]) if review else "",
 	)
-	dates = [getdate(d) for d in [programme.suspended_on, *(s.suspended_on for s in states)] if d]
+	dates = [get_datetime(d) for d in [programme.suspended_on, *(s.suspended_on for s in states)] if d]
 	inp = core.GateInput(
 		programme=core.Programme(
 			name=programme.name, officer=programme.programme_officer, status=programme.status,

@@ -5,7 +5,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from ta_programmes.core import demo
 from ta_programmes.core.errors import InvalidDemoData
 

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from ta_programmes.core import oversight as O
 from ta_programmes.core.lifecycle import (
 	GateRefused,

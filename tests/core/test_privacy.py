@@ -348,3 +348,59 @@ def test_counts_property(values, k):
 	assert P.is_published_safe((published, total), k)
 	for key, f in published.items():
 		assert f == values[key] or (hidden(f) and values[key] > 0)
+
+
+# --- across the tables of one output -------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from ta_programmes.core import privacy as PV  # noqa: E402
+
+
+def test_the_issues_example_a_state_of_3_is_not_given_away_by_its_group():
+	values = {"A": 3, "B": 100, "C": 40, "D": 60}
+	groups = {"A": "African", "B": "African", "C": "Asia", "D": "Asia"}
+	states, total = PV.suppress_counts(values, 5)
+	by_group, group_total = PV.roll_up(states, values, groups, 5)
+	assert states["A"] == "<5"
+	assert isinstance(by_group["African"], str), "the group holding a hidden state is hidden"
+	assert group_total == total == 203
+
+
+@settings(max_examples=300)
+@given(
+	values=st.dictionaries(st.sampled_from("ABCDEFGH"), st.integers(0, 40), min_size=1, max_size=8),
+	assignment=st.lists(st.sampled_from(["G1", "G2", "G3"]), min_size=8, max_size=8),
+	k=st.sampled_from([3, 5, 10]),
+)
+def test_no_small_figure_can_be_worked_out_from_a_breakdown_and_its_roll_up(values, assignment, k):
+	parent_of = {child: assignment["ABCDEFGH".index(child)] for child in values}
+	base, total = PV.suppress_counts(values, k)
+	parents, parent_total = PV.roll_up(base, values, parent_of, k)
+	assert parent_total == total
+	for figure in [*base.values(), *parents.values(), total]:
+		assert not PV.is_small(figure, k)
+	unknowns = list(values)
+	equations = [({c: 1}, v) for c, v in base.items() if not isinstance(v, str)]
+	if not isinstance(total, str):
+		equations.append(({c: 1 for c in values}, total))
+	for parent, figure in parents.items():
+		if not isinstance(figure, str):
+			equations.append(({c: 1 for c in values if parent_of[c] == parent}, figure))
+	for child, figure in base.items():
+		if figure == PV.suppressed_label(k):
+			assert not PV.derivable(unknowns, equations, child), (values, parent_of, base, parents)
+
+
+@given(st.integers(0, 10_000), st.sampled_from([3, 5, 10]))
+def test_rounding_is_within_half_a_base_and_never_publishes_a_small_count(value, k):
+	shown = PV.rounded(value, k)
+	assert shown % k == 0
+	assert abs(shown - value) <= k // 2 + (k - value if 0 < value < k else 0)
+	assert value == 0 or shown >= k
+	assert PV.rounded("<5", 5) == "<5" and PV.rounded("x", 5) == "x"
+
+
+def test_derivable_finds_a_difference_and_not_an_unknown_pair():
+	eqs = [({"A": 1, "B": 1}, 103), ({"B": 1}, 100)]
+	assert PV.derivable(["A", "B"], eqs, "A")
+	assert not PV.derivable(["A", "B", "C"], [({"A": 1, "C": 1}, 50)], "A")

@@ -6,7 +6,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from ta_programmes.core import rules as R
 from ta_programmes.core.errors import (
 	DuplicateRow,
@@ -249,3 +248,11 @@ def test_trainer_totals_split_outside_expertise_and_fees():
 	assert R.trainer_totals([]) == (0.0, 0.0, 0.0)
 	assert R.trainer_totals([(7, "Academia", 800), (7, "Government", 400), (3.5, "Civil Society", None)]) == (17.5, 10.5, 1050.0)
 	assert R.trainer_totals([(None, None, None)]) == (0.0, 0.0, 0.0)
+
+
+def test_a_rate_in_another_currency_is_converted_or_refused_never_added_as_is():
+	assert R.rate_in("USD", 800, "USD", {}, "Ada") == 800
+	assert R.rate_in("USD", 800, None, {}, "Ada") == 800
+	assert R.rate_in("USD", 800, "EUR", {"EUR": 1.1}, "Ada") == 880.0
+	with pytest.raises(R.InvalidValue, match="paid in EUR"):
+		R.rate_in("USD", 800, "EUR", {"NOK": 0.1}, "Ada")

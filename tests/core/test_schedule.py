@@ -7,8 +7,8 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from ta_programmes.core import schedule as S
-from ta_programmes.core.i18n import render
 from ta_programmes.core.errors import InvalidDateRange, InvalidValue, MissingValue
+from ta_programmes.core.i18n import render
 
 ZONES = [
 	"Europe/Paris",

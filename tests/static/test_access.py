@@ -2,9 +2,11 @@
 child table is named with its parent and field, the role permissions in the JSON grant read
 exactly to the roles the table says may see something, and server-owned fields exist."""
 
-import pytest
+from pathlib import Path
 
+import pytest
 from ta_programmes.core import access as A
+
 from tests.static.test_metadata import DOCTYPES
 
 
@@ -46,3 +48,31 @@ def test_server_owned_fields_exist():
 	for doctype, fields in A.SERVER_OWNED.items():
 		names = {f["fieldname"] for f in DOCTYPES[doctype][1]["fields"]}
 		assert set(fields) <= names, (doctype, set(fields) - names)
+
+
+SHORT = {
+	"TA Administrator": "Admin",
+	"TA Programme Manager": "Manager",
+	"TA Programme Officer": "Officer",
+	"TA OHCHR Reviewer": "OHCHR",
+	"TA Civil Society Reviewer": "Civil society",
+	"TA M&E Officer": "M&E",
+	"TA Donor": "Donor",
+	"Guest": "Guest",
+}
+
+
+def visibility_markdown() -> str:
+	"""The declared table as README shows it (rows: doctypes; child tables indented under their parent)."""
+	lines = ["| doctype | " + " | ".join(SHORT[r] for r in A.ROLES) + " |", "|---" * (len(A.ROLES) + 1) + "|"]
+	parents = [d for d in A.VISIBILITY if d not in A.CHILDREN]
+	for parent in parents:
+		for doctype in [parent, *[c for c, (p, _f) in A.CHILDREN.items() if p == parent]]:
+			label = f"↳ {doctype}" if doctype in A.CHILDREN else doctype
+			lines.append(f"| {label} | " + " | ".join(A.VISIBILITY[doctype][r] for r in A.ROLES) + " |")
+	return "\n".join(lines)
+
+
+def test_readme_shows_the_declared_table():
+	readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+	assert visibility_markdown() in readme, "README 'Security' must show core.access.VISIBILITY (tests/static/test_access.py)"

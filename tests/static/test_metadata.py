@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from ta_programmes.core import constants as C
 
 APP = Path(__file__).resolve().parents[2] / "apps" / "ta_programmes" / "ta_programmes"

@@ -8,7 +8,6 @@ import frappe
 
 from ta_programmes.core.constants import THEMATIC_AREAS
 
-
 SINGLES_WITH_DEFAULTS = ("TA Oversight Policy", "TA Transparency Settings", "TA Scheduling Settings")
 
 
@@ -41,7 +40,7 @@ def sync_thematic_areas():
 def save_single_defaults():
 	"""Store the safe defaults of the app's settings once, so that the desk shows what is in force."""
 	for doctype in SINGLES_WITH_DEFAULTS:
-		if frappe.db.sql("select 1 from `tabSingles` where `doctype` = %(dt)s limit 1", {"dt": doctype}):
+		if frappe.db.get_singles_dict(doctype):
 			continue
 		doc = frappe.get_doc(doctype)
 		for field in doc.meta.fields:

@@ -215,7 +215,7 @@ def log_after_rollback(doctype: str, name: str, text: str) -> None:
 	def record():
 		if frappe.db.exists(doctype, name):
 			frappe.get_doc(doctype, name).add_comment("Info", text)
-			frappe.db.commit()
+			frappe.db.commit()  # nosemgrep: frappe-manual-commit -- runs after the refused save was rolled back; the refusal must stay in the timeline
 
 	frappe.db.after_rollback.add(record)
 

@@ -99,7 +99,8 @@ def check_trainer_conflicts(activity, sessions: list[S.Session]) -> None:
 
 
 def lock_trainers(trainers: list[str]) -> None:
-	frappe.db.sql("select name from `tabTA Trainer` where name in %(trainers)s for update", {"trainers": trainers})
+	T = frappe.qb.DocType("TA Trainer")
+	frappe.qb.from_(T).select(T.name).where(T.name.isin(trainers)).for_update().run()
 
 
 def bookings_in_window(

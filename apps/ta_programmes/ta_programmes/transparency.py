@@ -8,6 +8,7 @@ privacy rules (suppression, what is public) are in ``core.privacy``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import frappe
@@ -322,17 +323,33 @@ def consenting_experts(programmes: list[str]) -> dict[str, list[str]]:
 
 
 def donor_commitments(programmes: list[str]) -> list[dict]:
+	"""Each donor's commitments per currency (a funding line's amount in its programme's currency):
+	amounts in different currencies are never added up."""
 	if not programmes:
 		return []
 	return (
 		frappe.qb.from_(FundingLine)
-		.select(FundingLine.donor, Count(FundingLine.parent).distinct().as_("programmes"), Sum(FundingLine.base_amount).as_("committed"))
+		.join(Programme)
+		.on(FundingLine.parent == Programme.name)
+		.select(
+			FundingLine.donor, Programme.currency, Count(FundingLine.parent).distinct().as_("programmes"),
+			Sum(FundingLine.base_amount).as_("committed"),
+		)
 		.where(FundingLine.parenttype == "TA Programme")
 		.where(FundingLine.parent.isin(programmes))
-		.groupby(FundingLine.donor)
+		.groupby(FundingLine.donor, Programme.currency)
 		.orderby(FundingLine.donor)
+		.orderby(Programme.currency)
 		.run(as_dict=True)
 	)
+
+
+def by_currency(amounts) -> str:
+	"""Amounts as (currency, value) pairs, added up per currency: "USD 1.2M; EUR 300.0k"."""
+	totals: dict[str, float] = {}
+	for currency, value in amounts:
+		totals[currency or "USD"] = totals.get(currency or "USD", 0) + float(value or 0)
+	return "; ".join(f"{c} {compact_amount(v)}" for c, v in sorted(totals.items())) or "0"
 
 
 def public_filter_options() -> dict:
@@ -418,25 +435,40 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 
 	genders = (("women", _("Women")), ("men", _("Men")), ("other", _("Other / undisclosed")))
 	table = privacy.suppress_table({(r.state, g): _n(r[g]) for r in by_state for g, _label in genders}, k)
+	# Public figures are rounded to base k (see core.privacy.rounded): two outputs cannot be
+	# subtracted into an exact small count.
+	shown = functools.partial(privacy.rounded, k=k)
 	state_hours = {r.state: round(float(r.trainer_hours or 0)) for r in by_state}
 	state_rows = [
-		[r.state, _n(r.activities), *[table.cells[(r.state, g)] for g, _label in genders], table.row_totals[r.state],
+		[r.state, _n(r.activities), *[shown(table.cells[(r.state, g)]) for g, _label in genders], shown(table.row_totals[r.state]),
 		 state_hours.get(r.state, 0)]
 		for r in sorted(by_state, key=lambda r: r.state)
 	]
 	state_footer = (
 		[
-			_("Total"), sum(_n(r.activities) for r in by_state), *[table.col_totals[g] for g, _l in genders],
-			table.grand_total, sum(state_hours.values()),
+			_("Total"), sum(_n(r.activities) for r in by_state), *[shown(table.col_totals[g]) for g, _l in genders],
+			shown(table.grand_total), sum(state_hours.values()),
 		]
 		if by_state
 		else None
 	)
 
 	categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
+	# Groups and categories add up states and themes: published only where every part is (roll_up).
+	state_values = {r.state: _n(r.participants) for r in by_state}
+	regional_groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
+	group_of = {r.state: str(regional_groups.get(r.state)) for r in by_state}
+	by_group_shown = privacy.roll_up(table.row_totals, state_values, group_of, k) if by_state else ({}, 0)
+	theme_shown = privacy.suppress_counts({str(r.theme): _n(r.participants) for r in by_theme}, k)
+	by_category_shown = privacy.roll_up(
+		theme_shown[0], {str(r.theme): _n(r.participants) for r in by_theme}, {str(r.theme): str(categories.get(r.theme)) for r in by_theme}, k
+	) if by_theme else ({}, 0)
 	tables = [
 		_breakdown("by-year", _("By year"), [_("Year")], by_year, "year", k),
-		_breakdown("by-regional-group", _("By UN regional group"), [_("Regional group")], by_group, "regional_group", k),
+		_breakdown(
+			"by-regional-group", _("By UN regional group"), [_("Regional group")], by_group, "regional_group", k,
+			published=by_group_shown,
+		),
 		{
 			"id": "by-state",
 			"title": _("By beneficiary state"),
@@ -446,17 +478,17 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		},
 		_breakdown(
 			"by-theme", _("By thematic area"), [_("Thematic area"), _("Category")], by_theme, "theme", k,
-			lambda r: [categories.get(r.theme)],
+			lambda r: [categories.get(r.theme)], published=theme_shown,
 		),
 	]
-	cat_shown, _cat_total = privacy.suppress_counts({r.category: _n(r.participants) for r in by_category}, k)
+	cat_shown = by_category_shown[0]
 	category_rows = []
 	for cat in sorted({r.category for r in by_category}):
 		r = next(x for x in by_category if x.category == cat)
 		h = hours_by_category.get(cat) or frappe._dict()
 		hours = float(h.trainer_hours or 0)
 		outside = round(100 * float(h.outside_hours or 0) / hours) if hours else 0
-		category_rows.append([cat, _n(r.activities), cat_shown[cat], round(hours), f"{outside}%"])
+		category_rows.append([cat, _n(r.activities), shown(cat_shown.get(str(cat), 0)), round(hours), f"{outside}%"])
 	tables.append(
 		{
 			"id": "by-category",
@@ -472,7 +504,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 			"id": "by-donor",
 			"title": _("By donor"),
 			"headers": [_("Donor"), _("Programmes funded"), _("Committed")],
-			"rows": [[d.donor, d.programmes, frappe.utils.fmt_money(d.committed or 0, currency="USD")] for d in donors],
+			"rows": [[d.donor, d.programmes, frappe.utils.fmt_money(d.committed or 0, currency=d.currency or "USD")] for d in donors],
 			"footer": None,
 		}
 	)
@@ -482,10 +514,10 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 	cards = [
 		{"label": _("Approved programmes"), "value": len(programmes)},
 		{"label": _("Activities delivered"), "value": sum(_n(r.activities) for r in by_state)},
-		{"label": _("Participants"), "value": table.grand_total if by_state else 0},
+		{"label": _("Participants"), "value": shown(table.grand_total) if by_state else 0},
 		{"label": _("Trainer-hours"), "value": round(total_hours)},
 		{"label": _("Hours by outside experts"), "value": f"{round(100 * outside_hours / total_hours) if total_hours else 0}%"},
-		{"label": _("Budget of approved programmes (USD)"), "value": compact_amount(sum(float(p.budget or 0) for p in programmes))},
+		{"label": _("Budget of approved programmes"), "value": by_currency((p.currency, p.budget) for p in programmes)},
 	]
 	return {
 		"generated": frappe.utils.format_datetime(frappe.utils.now_datetime(), "yyyy-MM-dd HH:mm"),
@@ -507,8 +539,10 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 			"outside experts are trainers from academia, civil society and the private sector."
 		),
 		"suppression_note": _(
-			"To protect participants, counts below {0} are shown as \u201c<{0}\u201d, and further cells are hidden where a hidden "
-			"count could otherwise be worked out from totals. No participant, trainer (without consent) or reviewer is named."
+			"To protect participants, counts below {0} are shown as “<{0}”, and further cells are hidden (“x”) where a hidden "
+			"count could otherwise be worked out from totals or from another table. Other counts are rounded to the nearest {0}; "
+			"totals are rounded on their own and may differ from the sum of their parts. No participant, trainer (without consent) "
+			"or reviewer is named."
 		).format(k),
 	}
 
@@ -520,13 +554,19 @@ def compact_amount(value: float) -> str:
 	return f"{value:.0f}"
 
 
-def _breakdown(id_, title, headers, rows, key, k, extra=lambda r: []) -> dict:
-	"""A one-dimensional public table: activities and (suppressed) participants per ``key``."""
+def _breakdown(id_, title, headers, rows, key, k, extra=lambda r: [], published=None) -> dict:
+	"""A one-dimensional public table: activities and participants per ``key``, suppressed (or as
+	``published`` by the caller) and rounded to base k."""
 	from ta_programmes.core import privacy
 
-	shown, total = privacy.suppress_counts({str(r[key]): _n(r.participants) for r in rows}, k)
-	body = [[str(r[key]), *extra(r), _n(r.activities), shown[str(r[key])]] for r in sorted(rows, key=lambda r: str(r[key]))]
-	footer = [_("Total"), *[""] * (len(headers) - 1), sum(_n(r.activities) for r in rows), total] if rows else None
+	shown, total = published or privacy.suppress_counts({str(r[key]): _n(r.participants) for r in rows}, k)
+	body = [
+		[str(r[key]), *extra(r), _n(r.activities), privacy.rounded(shown[str(r[key])], k)]
+		for r in sorted(rows, key=lambda r: str(r[key]))
+	]
+	footer = (
+		[_("Total"), *[""] * (len(headers) - 1), sum(_n(r.activities) for r in rows), privacy.rounded(total, k)] if rows else None
+	)
 	return {"id": id_, "title": title, "headers": [*headers, _("Activities"), _("Participants")], "rows": body, "footer": footer}
 
 

@@ -243,9 +243,7 @@ def check_reporting_org(org: ReportingOrg) -> None:
 		raise IatiRuleViolation(_("The reporting organisation {0} has no IATI identifier."), org.name)
 	if not _valid_identifier(org.ref):
 		raise IatiRuleViolation(
-			_(
-				"The reporting organisation identifier \u201c{0}\u201d may not contain / & | ? or spaces around it."
-			),
+			_("The reporting organisation identifier “{0}” may not contain / & | ? or spaces around it."),
 			org.ref,
 		)
 	if not (org.name or "").strip():
@@ -270,9 +268,7 @@ def _valid_identifier(value: str) -> bool:
 def _check_identifier(name: str, owner: str, value: str) -> None:
 	if not _valid_identifier(value):
 		raise IatiRuleViolation(
-			_(
-				"IATI activity {0}: the identifier \u201c{1}\u201d of {2} may not contain / & | ? or spaces around it."
-			),
+			_("IATI activity {0}: the identifier “{1}” of {2} may not contain / & | ? or spaces around it."),
 			name,
 			value,
 			owner,
@@ -321,7 +317,7 @@ def _check_codes(name: str, what: str, codes: list[str], pattern: re.Pattern, ex
 	for code in codes:
 		if not pattern.match(code or ""):
 			raise IatiRuleViolation(
-				_("IATI activity {0}: {1} code \u201c{2}\u201d is not {3}."), name, what, code, expected
+				_("IATI activity {0}: {1} code “{2}” is not {3}."), name, what, code, expected
 			)
 	duplicates = sorted({c for c in codes if codes.count(c) > 1})
 	if duplicates:

@@ -430,7 +430,7 @@ def _check_objections(objections: list[SignOff], overrides: tuple[Override, ...]
 			"objection",
 			False,
 			tuple(
-				reason(_("{0} objects ({1}) and no programme manager has overridden it with a justification."), 
+				reason(_("{0} objects ({1}) and no programme manager has overridden it with a justification."),
 					s.organisation, s.name
 				)
 				for s in open_
@@ -486,12 +486,12 @@ def _check_mitigation(
 	reasons = []
 	for m in review.mitigations if review else ():
 		if _due_before(m, start) and m.status not in DONE:
-			reasons.append(reason(_("Mitigation \u201c{0}\u201d is {1}, not In place."), m.description, m.status or _("Planned")))
+			reasons.append(reason(_("Mitigation “{0}” is {1}, not In place."), m.description, m.status or _("Planned")))
 	for s in endorsements:
 		for c in s.conditions:
 			if _due_before(c, start) and c.status not in DONE:
 				reasons.append(
-					reason(_("Condition \u201c{0}\u201d of sign-off {1} is {2}, not In place."), c.description, s.name, c.status or _("Planned"))
+					reason(_("Condition “{0}” of sign-off {1} is {2}, not In place."), c.description, s.name, c.status or _("Planned"))
 				)
 	if reasons:
 		return Check("mitigation", False, tuple(reasons))

@@ -223,6 +223,83 @@ def _cheapest_cycle(grid: list[list[int]], hidden: set[Position], bridge: Positi
 
 
 # --------------------------------------------------------------------------------------------
+# Across the tables of one output
+
+
+def roll_up(
+	base: dict[str, Figure], values: dict[str, int], parent_of: dict[str, str], k: int = DEFAULT_K
+) -> tuple[dict[str, Figure], Figure]:
+	"""A breakdown that groups the lines of another published breakdown (states into regional
+	groups, themes into categories), published so that, read together with it, no hidden figure
+	of the base can be worked out.
+
+	The rule: a parent's figure is published only when every child figure in it is published;
+	it is then a sum of published figures, which tells a reader nothing the base did not. A
+	parent holding a hidden child is hidden too (``"<k"`` when small, else ``"x"``). Without it,
+	state A = 3 shown as ``"<5"`` and its group shown as 103 beside state B = 100 gives A away.
+	The parents' line is then protected on its own like any breakdown (a single hidden parent
+	would equal the total minus the others)."""
+	check_suppression_threshold(k)
+	totals: dict[str, int] = {}
+	hidden: set[str] = set()
+	for child, value in values.items():
+		parent = parent_of.get(child)
+		if parent is None:
+			raise InvalidValue(_("{0} belongs to no group."), child)
+		totals[parent] = totals.get(parent, 0) + _count(child, value)
+		if isinstance(base.get(child), str):
+			hidden.add(parent)
+	published, total = suppress_counts(totals, k)
+	hidden |= {p for p, figure in published.items() if isinstance(figure, str)}
+	if len(hidden) == 1:
+		others = [p for p in totals if p not in hidden and totals[p]]
+		if others:
+			hidden.add(min(others, key=lambda p: totals[p]))
+	return {p: hidden_label(v, k) if p in hidden else v for p, v in totals.items()}, total
+
+
+def rounded(figure: Figure, k: int = DEFAULT_K) -> Figure:
+	"""A published count for Guests, rounded to the nearest multiple of ``k`` (halves up); hidden
+	figures and zero stay as they are. Every Guest output rounds its counts, so that two outputs
+	a Guest may ask for (a year against two years, a group against one of its states) cannot be
+	subtracted into an exact small count: the difference of two rounded figures is known only to
+	within ``k`` either way. Totals are rounded on their own and may differ from the sum of their
+	rounded parts."""
+	if isinstance(figure, str) or isinstance(figure, bool) or not figure:
+		return figure
+	return int((int(figure) + k // 2) // k * k) or k
+
+
+def derivable(unknowns: list[str], equations: list[tuple[dict[str, int], int]], target: str) -> bool:
+	"""Can ``target`` be worked out exactly from linear ``equations`` over the ``unknowns``
+	(each equation: coefficients and the published value)? True when its unit vector lies in the
+	span of the equations' coefficient rows — used by the tests to check whole outputs."""
+	from fractions import Fraction
+
+	index = {u: i for i, u in enumerate(unknowns)}
+	rows = [[Fraction(c.get(u, 0)) for u in unknowns] for c, _v in equations]
+	goal = [Fraction(1 if u == target else 0) for u in unknowns]
+
+	def rank(matrix: list[list[Fraction]]) -> int:
+		m = [r[:] for r in matrix]
+		r = 0
+		for col in range(len(unknowns)):
+			pivot = next((i for i in range(r, len(m)) if m[i][col] != 0), None)
+			if pivot is None:
+				continue
+			m[r], m[pivot] = m[pivot], m[r]
+			for i in range(len(m)):
+				if i != r and m[i][col] != 0:
+					factor = m[i][col] / m[r][col]
+					m[i] = [a - factor * b for a, b in zip(m[i], m[r])]
+			r += 1
+		return r
+
+	assert target in index
+	return rank(rows) == rank(rows + [goal])
+
+
+# --------------------------------------------------------------------------------------------
 # Checking a publication
 
 
@@ -336,7 +413,7 @@ def public_month(value: object, label: str, end: bool = False):
 	text = str(value or "").strip()
 	match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?", text)
 	if not match:
-		raise InvalidValue(_("{0}: write the date as YYYY-MM-DD or YYYY-MM, not \u201c{1}\u201d."), label, text[:40])
+		raise InvalidValue(_("{0}: write the date as YYYY-MM-DD or YYYY-MM, not “{1}”."), label, text[:40])
 	year, month = int(match.group(1)), int(match.group(2))
 	if not (PUBLIC_YEARS[0] <= year <= PUBLIC_YEARS[1]) or not 1 <= month <= 12:
 		raise InvalidValue(_("{0}: choose a month between {1} and {2}."), label, PUBLIC_YEARS[0], PUBLIC_YEARS[1])
@@ -346,5 +423,5 @@ def public_month(value: object, label: str, end: bool = False):
 def check_public_choice(value: object, choices, label: str) -> str:
 	text = str(value or "").strip()
 	if text not in choices:
-		raise InvalidValue(_("{0}: \u201c{1}\u201d is not one of the published values."), label, text[:80])
+		raise InvalidValue(_("{0}: “{1}” is not one of the published values."), label, text[:80])
 	return text

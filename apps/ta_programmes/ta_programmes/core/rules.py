@@ -286,6 +286,21 @@ def check_suppression_threshold(k: int | None) -> None:
 HOURS_PER_DAY = 8
 
 
+def rate_in(currency: str | None, rate: float | None, rate_currency: str | None, rates: dict[str, float], trainer: str) -> float | None:
+	"""A trainer's daily rate in the programme's ``currency``. ``rates`` converts other currencies
+	into it (the programme's funding lines carry them). Amounts in two currencies are never added
+	as if they were one: a rate in a currency the programme has no exchange rate for is refused."""
+	if not rate or not rate_currency or rate_currency == currency:
+		return rate
+	factor = rates.get(rate_currency)
+	if not factor:
+		raise InvalidValue(
+			_("Trainer {0} is paid in {1}, but the programme's budget is in {2} and none of its funding lines gives a {1} exchange rate. Add one, or record the trainer's rate in {2}."),
+			trainer, rate_currency, currency,
+		)
+	return float(_decimal(rate) * _decimal(factor))
+
+
 def trainer_totals(rows: Iterable[tuple[float | None, str | None, float | None]]) -> tuple[float, float, float]:
 	"""An activity's trainer-hours, the part by outside experts (academia, civil society, private
 	sector) and the trainer fees (hours × daily rate / 8), from its (hours, sector, daily rate)

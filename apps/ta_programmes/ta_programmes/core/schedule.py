@@ -27,7 +27,6 @@ from .errors import InvalidValue, MissingValue, RuleViolation
 from .i18n import Reason, _, render
 from .rules import _fmt, check_date_order, check_time_zone
 
-
 SESSION = "session"
 UNAVAILABILITY = "unavailability"
 

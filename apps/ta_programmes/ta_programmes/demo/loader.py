@@ -16,8 +16,8 @@ from frappe import _
 from frappe.utils import getdate, today
 
 from ta_programmes.core import demo as core_demo
-from ta_programmes.core.oversight import NO_CONFLICT
 from ta_programmes.core.errors import InvalidDemoData
+from ta_programmes.core.oversight import NO_CONFLICT
 from ta_programmes.enforce import rules
 
 DEMO_PASSWORD = "ta-demo-2026"

@@ -9,7 +9,7 @@ from ta_programmes.core.rules import HOURS_PER_DAY
 
 
 def execute():
-	frappe.db.sql(
+	frappe.db.sql(  # nosemgrep: frappe-using-db-sql -- one set-based update of every activity, once, at migration
 		f"""
 		update `tabTA Activity` a
 		join (

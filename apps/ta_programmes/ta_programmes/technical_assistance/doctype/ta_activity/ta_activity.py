@@ -1,13 +1,12 @@
 import frappe
 from frappe import _
 from frappe.model.document import Document
-
 from frappe.utils import now_datetime
 
 from ta_programmes import oversight, scheduling
-from ta_programmes.core import schedule as S
 from ta_programmes.core import lifecycle as L
 from ta_programmes.core import rules as R
+from ta_programmes.core import schedule as S
 from ta_programmes.enforce import as_date, as_datetime, rules
 
 
@@ -19,9 +18,16 @@ class TAActivity(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from ta_programmes.technical_assistance.doctype.ta_activity_postponement.ta_activity_postponement import TAActivityPostponement
-		from ta_programmes.technical_assistance.doctype.ta_activity_session.ta_activity_session import TAActivitySession
-		from ta_programmes.technical_assistance.doctype.ta_activity_trainer.ta_activity_trainer import TAActivityTrainer
+
+		from ta_programmes.technical_assistance.doctype.ta_activity_postponement.ta_activity_postponement import (
+			TAActivityPostponement,
+		)
+		from ta_programmes.technical_assistance.doctype.ta_activity_session.ta_activity_session import (
+			TAActivitySession,
+		)
+		from ta_programmes.technical_assistance.doctype.ta_activity_trainer.ta_activity_trainer import (
+			TAActivityTrainer,
+		)
 
 		activity_type: DF.Literal["Training", "Workshop", "Legislative Advisory", "Study Visit", "Mentoring", "Awareness Campaign", "Equipment/Tools"]
 		actual_participants: DF.Int
@@ -89,10 +95,13 @@ class TAActivity(Document):
 				R.check_non_negative(_("Hours"), row.hours, row.idx)
 				facts = trainers.get(row.trainer) or frappe._dict(active=True)
 				R.check_trainer_assignable(row.idx, row.trainer_name or row.trainer, bool(facts.active), facts.vetting_status)
-			self.trainer_hours, self.outside_hours, self.trainer_fees = R.trainer_totals(
-				(r.hours, (trainers.get(r.trainer) or {}).get("sector"), (trainers.get(r.trainer) or {}).get("daily_rate"))
-				for r in self.trainers
-			)
+			rates = {line.currency: line.exchange_rate for line in programme.funding_lines if line.currency and line.exchange_rate}
+			totals_rows = []
+			for r in self.trainers:
+				facts = trainers.get(r.trainer) or frappe._dict()
+				rate = R.rate_in(programme.currency, facts.daily_rate, facts.rate_currency, rates, r.trainer_name or r.trainer)
+				totals_rows.append((r.hours, facts.sector, rate))
+			self.trainer_hours, self.outside_hours, self.trainer_fees = R.trainer_totals(totals_rows)
 			R.check_non_negative(_("Planned participants"), self.planned_participants)
 			actuals = (self.actual_participants, self.participants_women, self.participants_men, self.participants_other)
 			R.check_actuals_only_when_delivered(self.status, actuals)
@@ -148,7 +157,7 @@ class TAActivity(Document):
 		rows = frappe.get_all(
 			"TA Trainer",
 			filters={"name": ("in", names)},
-			fields=["name", "active", "vetting_status", "sector", "daily_rate"],
+			fields=["name", "active", "vetting_status", "sector", "daily_rate", "rate_currency"],
 		)
 		return {r.name: r for r in rows}
 

@@ -2,7 +2,6 @@ from frappe import _
 from frappe.model.document import Document
 
 from ta_programmes import oversight
-
 from ta_programmes.core import oversight as core
 from ta_programmes.enforce import rules
 

@@ -2,7 +2,6 @@ from frappe import _
 from frappe.model.document import Document
 
 from ta_programmes import oversight
-
 from ta_programmes.core import constants
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import rules
@@ -16,7 +15,10 @@ class TAPartnerOrganisation(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-		from ta_programmes.technical_assistance.doctype.ta_organisation_reviewer.ta_organisation_reviewer import TAOrganisationReviewer
+
+		from ta_programmes.technical_assistance.doctype.ta_organisation_reviewer.ta_organisation_reviewer import (
+			TAOrganisationReviewer,
+		)
 
 		accredited_for_oversight: DF.Check
 		accredited_on: DF.Date | None

@@ -23,7 +23,7 @@ def build_rows(f: "T.Filters") -> list[dict]:
 	meta = {
 		p.name: p
 		for p in frappe.get_all(
-			"TA Programme", filters={"name": ("in", programmes or [""])}, fields=["name", "title", "lead_agency"]
+			"TA Programme", filters={"name": ("in", programmes or [""])}, fields=["name", "title", "lead_agency", "currency"]
 		)
 	}
 	groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
@@ -45,6 +45,7 @@ def build_rows(f: "T.Filters") -> list[dict]:
 				"participants": int(d.participants or 0),
 				"trainer_hours": trainer_hours,
 				"outside_share": round(100 * flt(h.outside_hours) / trainer_hours, 1) if trainer_hours else 0,
+				"currency": meta[key[0]].currency,
 				"budget": flt(budgets.get(key), 2),
 				"spent": flt(h.fees, 2),
 				"oversight_coverage": round(100 * flt(d.verified) / d.activities, 1) if d.activities else 0,
@@ -74,15 +75,16 @@ def columns():
 		col("participants", _("Participants"), "Int", 100),
 		col("trainer_hours", _("Trainer-Hours"), "Float", 100),
 		col("outside_share", _("Outside Expertise (% of Hours)"), "Percent", 120),
-		col("budget", _("Budget (State Share)"), "Currency", 130),
-		col("spent", _("Spent (Trainer Fees)"), "Currency", 130),
+		col("currency", _("Currency"), "Link", 80, "Currency"),
+		col("budget", _("Budget (State Share)"), "Currency", 130, "currency"),
+		col("spent", _("Spent (Trainer Fees)"), "Currency", 130, "currency"),
 		col("oversight_coverage", _("Oversight Coverage (%)"), "Percent", 120),
 		col("overrides", _("Objection Overrides"), "Int", 100),
 	]
 
 
 def totals(rows: list[dict]) -> dict:
-	t = {k: sum(r[k] for r in rows) for k in ("activities", "women", "men", "other", "participants", "trainer_hours", "budget", "spent")}
+	t = {k: sum(r[k] for r in rows) for k in ("activities", "women", "men", "other", "participants", "trainer_hours")}
 	hours = t["trainer_hours"]
 	t["outside_share"] = round(100 * sum(r["trainer_hours"] * r["outside_share"] / 100 for r in rows) / hours, 1) if hours else 0
 	verified = sum(r["activities"] * r["oversight_coverage"] / 100 for r in rows)
