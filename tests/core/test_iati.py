@@ -493,3 +493,12 @@ def test_sector_shares_weigh_each_theme_equally():
 	assert sector_shares(["15130", "22040", "15130"]) == [("15130", 66.67), ("22040", 33.33)]
 	assert sector_shares(["15160"]) == [("15160", 100.0)]
 	assert sector_shares([]) == []
+
+
+def test_control_characters_typed_into_a_title_never_make_the_file_unreadable(schema):
+	from lxml import etree
+
+	xml = build(activity(title="Cyber\x0bcrime\x01 training\ud800", description="A\x00B\tC"))
+	root = etree.fromstring(xml)  # well-formed: lxml refuses PCDATA with control characters
+	assert schema.validate(root), schema.error_log
+	assert root.find(".//title/narrative").text == "Cybercrime training"

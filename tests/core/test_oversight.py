@@ -462,3 +462,14 @@ def test_an_approved_activity_keeps_its_programme_and_a_delivered_one_its_facts(
 		check_activity_change("P1", "P2", "Planned", True, ("programme",))
 	with pytest.raises(GateRefused, match="its beneficiary state cannot change"):
 		check_activity_change("P1", "P1", "Delivered", True, ("beneficiary_state",))
+
+
+def test_a_colleague_added_to_the_organisation_cannot_silence_an_objection():
+	inp = approvable("Medium")
+	objection = signoff("SO-5", O.CIVIL_SOCIETY, "cs4@x", "Org D", "Eastern European", decision=O.OBJECT,
+						signed=TODAY - timedelta(days=3))
+	colleague = signoff("SO-6", O.CIVIL_SOCIETY, "cs5@x", "Org D", "Eastern European", signed=TODAY - timedelta(days=1))
+	decision = O.evaluate(replace(inp, signoffs=inp.signoffs + (objection, colleague)))
+	assert decision.failed == ("objection",)
+	withdrawn = signoff("SO-7", O.CIVIL_SOCIETY, "cs4@x", "Org D", "Eastern European", signed=TODAY - timedelta(days=1))
+	assert O.evaluate(replace(inp, signoffs=inp.signoffs + (objection, withdrawn))).approvable

@@ -28,8 +28,11 @@ fixtures = [
 
 # Row-level rules (see permissions.py)
 permission_query_conditions = {doctype: "ta_programmes.permissions.query" for doctype in VISIBILITY}
+# Donors see no other user (their roles would name every reviewer).
+permission_query_conditions["User"] = "ta_programmes.permissions.user_query"
 
 has_permission = {
+	"User": "ta_programmes.permissions.user_permission",
 	"TA Oversight Sign-off": "ta_programmes.permissions.signoff_permission",
 	"TA Programme": "ta_programmes.permissions.programme_permission",
 	"TA Activity": "ta_programmes.permissions.activity_permission",
@@ -38,7 +41,14 @@ has_permission = {
 
 
 # Frappe endpoints that would read around row-level permissions, replaced by checked versions.
-override_whitelisted_methods = {"frappe.client.get_count": "ta_programmes.api.guard.get_count"}
+override_whitelisted_methods = {
+	"frappe.client.get_count": "ta_programmes.api.guard.get_count",
+	"frappe.desk.form.load.getdoc": "ta_programmes.api.guard.getdoc",
+	"frappe.desk.form.load.get_docinfo": "ta_programmes.api.guard.get_docinfo",
+	"frappe.desk.form.linked_with.get_submitted_linked_docs": "ta_programmes.api.guard.get_submitted_linked_docs",
+}
+# Every request of a donor, once its user is known: nothing hidden from donors may be named.
+auth_hooks = ["ta_programmes.api.guard.donor_request_guard"]
 
 # Desk assets
 app_include_js = "/assets/ta_programmes/js/ta_common.js"

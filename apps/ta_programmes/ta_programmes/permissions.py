@@ -116,6 +116,18 @@ def donor_permission(doc, ptype=None, user=None, debug=False) -> bool:
 	return ptype in READ_PTYPES and doc.name in donors_of(user)
 
 
+def user_query(user: str | None = None, doctype: str | None = None) -> str:
+	user = user or frappe.session.user
+	return f"`tabUser`.`name` = {frappe.db.escape(user)}" if is_restricted_donor(user) else ""
+
+
+def user_permission(doc, ptype=None, user=None, debug=False) -> bool | None:
+	user = user or frappe.session.user
+	if is_restricted_donor(user) and doc.name != user:
+		return False
+	return None
+
+
 SIGNER_ONLY = ("write", "submit", "cancel", "amend", "delete")
 
 

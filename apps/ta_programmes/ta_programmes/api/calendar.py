@@ -4,20 +4,24 @@ status, filterable by programme, state and trainer. Permissions as in the list (
 import frappe
 from frappe import _
 
+from ta_programmes.api import args as A
+
 
 @frappe.whitelist()
-def get_events(start: str, end: str, filters: str | list | dict | None = None) -> list[dict]:
-	filters = frappe.parse_json(filters) if isinstance(filters, str) else (filters or [])
+def get_events(start: str | None = None, end: str | None = None, filters: str | list | dict | None = None) -> list[dict]:
+	start, end = A.datetime_arg(start, _("Start")), A.datetime_arg(end, _("End"))
+	filters = A.filters_arg(filters)
 	if isinstance(filters, dict):
 		filters = [["TA Activity", key, "=", value] for key, value in filters.items()]
 	conditions = [["TA Activity Session", "start", "<=", end], ["TA Activity Session", "end", ">=", start]]
 	for f in filters:
-		if not isinstance(f, list | tuple) or len(f) < 4:
+		if len(f) < 4:
 			frappe.throw(_("Each filter is [doctype, field, operator, value]."), frappe.ValidationError, title=_("Invalid Filter"))
 		if f[1] == "trainer" and not frappe.has_permission("TA Trainer", "read"):
 			frappe.throw(_("You cannot filter by trainer."), frappe.PermissionError, title=_("Not Permitted"))
 		# the "trainer" filter is on the trainers child table
 		conditions.append(["TA Activity Trainer", "trainer", f[2], f[3]] if f[1] == "trainer" else f)
+	A.filters_arg(conditions, doctype="TA Activity")  # every field one of the activity's or its tables'
 	rows = frappe.get_list(
 		"TA Activity",
 		filters=conditions,

@@ -1,13 +1,28 @@
 """Frappe endpoints that would read around the app's permissions, replaced (``hooks.py``
-``override_whitelisted_methods``) by versions that apply them.
+``override_whitelisted_methods``) by versions that apply them, and the check every request of a
+donor passes (``auth_hooks``).
 
-``frappe.client.get_count`` in v15 counts with ``frappe.db.count``, which checks no permission at
-all: any logged-in user could count another donor's programmes, or binary-search a budget or a
-review's risk level through filters. Here it counts what ``frappe.get_list`` would list.
+- ``frappe.client.get_count`` in v15 counts with ``frappe.db.count``, which checks no permission
+  at all: any logged-in user could count another donor's programmes, or binary-search a budget
+  or a review's risk level through filters. Here it counts what ``frappe.get_list`` would list.
+- ``frappe.desk.form.load.getdoc`` / ``get_docinfo`` return a document's version history and
+  timeline to anyone who may read it; for donors that history holds the funding lines and
+  trainers hidden from them, and the timeline the sign-offs and the review's risk level. Donors
+  get the document without them.
+- ``frappe.desk.form.linked_with.get_submitted_linked_docs`` lists the reviews and sign-offs
+  linked to any programme without checking that the caller may read it.
+- Frappe joins a child table named in ``fields`` or ``filters`` (for example ``tabTA Funding Line.amount``)
+  with only the parent's permission checked: a donor's request that names a table or field hidden
+  from donors is refused, whatever the endpoint.
 """
+
+import json
 
 import frappe
 from frappe import _
+
+from ta_programmes.core.access import DONOR_HIDDEN
+from ta_programmes.permissions import is_restricted_donor
 
 
 @frappe.whitelist()
@@ -16,7 +31,61 @@ def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = Fal
 		frappe.throw(_("Unknown document type."), frappe.DoesNotExistError, title=_("Not Found"))
 	if frappe.is_table(doctype):
 		frappe.throw(_("Count a child table's rows through its parent."), frappe.PermissionError, title=_("Not Permitted"))
-	from frappe.client import get_safe_filters
+	from ta_programmes.api.args import filters_arg
 
-	rows = frappe.get_list(doctype, filters=get_safe_filters(filters), fields=["count(*) as count"], limit_page_length=0)
+	rows = frappe.get_list(doctype, filters=filters_arg(filters, doctype=doctype), fields=["count(*) as count"], limit_page_length=0)
 	return int(rows[0].count) if rows else 0
+
+
+# --- donors ----------------------------------------------------------------------------------------
+TIMELINE = (
+	"versions", "comments", "communications", "automated_messages", "attachments", "assignments", "assignment_logs",
+	"attachment_logs", "info_logs", "like_logs", "workflow_logs", "views", "energy_point_logs",
+	"additional_timeline_content", "milestones", "shared",
+)
+
+
+def donor_request_guard() -> None:
+	"""auth_hooks: runs on every request once its user is known (session or API key)."""
+	user = frappe.session.user
+	if user in (None, "", "Guest", "Administrator") or not is_restricted_donor(user):
+		return
+	text = json.dumps(dict(frappe.form_dict), default=str).lower()
+	for name in DONOR_HIDDEN:
+		if name.lower() in text:
+			frappe.throw(
+				_("This request names {0}, which donors do not see.").format(name), frappe.PermissionError, title=_("Not Permitted")
+			)
+
+
+def _scrub_docinfo() -> None:
+	docinfo = frappe.response.get("docinfo")
+	if docinfo and is_restricted_donor():
+		for key in TIMELINE:
+			if key in docinfo:
+				docinfo[key] = []
+
+
+@frappe.whitelist()
+def getdoc(doctype, name, user=None):
+	from frappe.desk.form import load
+
+	load.getdoc(doctype, name, user)
+	_scrub_docinfo()
+
+
+@frappe.whitelist()
+def get_docinfo(doc=None, doctype=None, name=None):
+	from frappe.desk.form import load
+
+	load.get_docinfo(doc, doctype, name)
+	_scrub_docinfo()
+
+
+@frappe.whitelist()
+def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel_all=None):
+	from frappe.desk.form import linked_with
+
+	if is_restricted_donor() or not frappe.has_permission(doctype, "read", name):
+		frappe.throw(_("Not permitted."), frappe.PermissionError, title=_("Not Permitted"))
+	return linked_with.get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)

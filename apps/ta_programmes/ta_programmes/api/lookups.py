@@ -14,6 +14,8 @@ _SCOPE_TABLES = {
 @frappe.validate_and_sanitize_search_inputs
 def programme_scope(doctype, txt, searchfield, start, page_len, filters):
 	"""The programme's own beneficiary states or thematic areas, for an activity's link fields."""
+	if not isinstance(filters, dict):
+		frappe.throw(_("This search needs the programme and the table."), frappe.ValidationError, title=_("Invalid Query"))
 	programme = filters.get("programme")
 	table = filters.get("table")
 	if table not in _SCOPE_TABLES:

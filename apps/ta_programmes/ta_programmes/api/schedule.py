@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import hmac
-from datetime import time
 
 import frappe
 from frappe import _
-from frappe.utils import get_datetime, getdate
+from frappe.utils import get_datetime
 
 from ta_programmes import scheduling
+from ta_programmes.api import args as A
 from ta_programmes.core import schedule as S
 from ta_programmes.core.i18n import render
 from ta_programmes.enforce import rules
@@ -30,23 +30,23 @@ def generate_sessions(
 ) -> list[dict]:
 	"""Session rows (local wall times) from a recurrence rule, for the form to add and edit."""
 	frappe.has_permission("TA Activity", "write", throw=True)
-	weekdays = frappe.parse_json(weekdays) if isinstance(weekdays, str) and weekdays.startswith("[") else weekdays
+	weekdays = A.json_arg(weekdays, (list,), _("Weekdays")) if isinstance(weekdays, str) and weekdays.startswith("[") else weekdays
 	if isinstance(weekdays, str):
 		weekdays = [w.strip() for w in weekdays.split(",") if w.strip()]
-	excluded = frappe.parse_json(exclude) if isinstance(exclude, str) and exclude.startswith("[") else (exclude or [])
+	excluded = A.json_arg(exclude, (list,), _("Skip dates")) if isinstance(exclude, str) and exclude.startswith("[") else (exclude or [])
 	if isinstance(excluded, str):
 		excluded = [d.strip() for d in excluded.split(",") if d.strip()]
 	with rules():
 		sessions = S.expand_rrule(
-			getdate(first_day),
-			getdate(until),
+			A.date_arg(first_day, _("First day")),
+			A.date_arg(until, _("Until")),
 			weekdays,
-			_time(start_time),
-			_time(end_time),
+			A.time_arg(start_time, _("Start time")),
+			A.time_arg(end_time, _("End time")),
 			time_zone,
-			exclude={getdate(d) for d in excluded},
+			exclude={A.date_arg(d, _("Skip dates")) for d in excluded},
 			freq=freq,
-			interval=int(interval),
+			interval=A.int_arg(interval, _("Interval"), 1, 52),
 			activity=activity,
 		)
 	return [
@@ -57,10 +57,6 @@ def generate_sessions(
 		}
 		for s in sessions
 	]
-
-
-def _time(value: str) -> time:
-	return get_datetime(f"2000-01-01 {value}").time()
 
 
 @frappe.whitelist()

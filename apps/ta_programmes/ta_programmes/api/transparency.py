@@ -80,7 +80,9 @@ def request_pdf(filters: str | dict | None = None) -> dict:
 	"""The desk report as PDF, for what the user may see. Small: at once; large: in the background,
 	with progress published to the user and a private file when done."""
 	frappe.has_permission("TA Activity", "read", throw=True)
-	values = frappe.parse_json(filters) if isinstance(filters, str) else (filters or {})
+	from ta_programmes.api.args import json_arg
+
+	values = json_arg(filters, (dict,), _("Filters"), default={})
 	f = T.Filters.from_dict(values)
 	f.programmes = T.visible_programmes()
 	if len(T.reported_programmes(f)) <= BACKGROUND_ROWS:

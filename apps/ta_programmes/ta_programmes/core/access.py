@@ -88,6 +88,19 @@ PERMLEVEL_1_TABLES = {
 	("TA Activity", "postponements"),
 }
 
+# Fields a donor reads the document of but not the field (permission level 1): the gate's alert
+# names sign-offs, objecting organisations and the quorum.
+PERMLEVEL_1_FIELDS = {("TA Programme", "gate_alert")}
+
+# What a donor's request may not even name (in fields, filters, order or group by): Frappe would
+# join these child tables, or filter on these fields, checking only the parent's permission.
+DONOR_HIDDEN = tuple(
+	sorted(
+		{"TA Funding Line", "TA Activity Trainer", "TA Activity Postponement"}
+		| {field for _doctype, field in PERMLEVEL_1_FIELDS}
+	)
+)
+
 # Child doctype -> (parent doctype, parent field), for the child-row rules and the tests.
 CHILDREN: dict[str, tuple[str, str]] = {
 	"TA Programme State": ("TA Programme", "beneficiary_states"),

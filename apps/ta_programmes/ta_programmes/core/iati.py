@@ -475,9 +475,19 @@ def _activity(org: ReportingOrg, a: IatiActivity, marker_uri: str | None) -> ET.
 	return el
 
 
+# Characters XML 1.0 does not allow (control characters other than tab, newline, carriage return;
+# lone surrogates; U+FFFE/U+FFFF). A title typed with one must not make the public file unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str | None) -> str:
+	"""Text as XML 1.0 can carry it: characters it forbids are dropped."""
+	return _NOT_XML.sub("", text or "")
+
+
 def _narrated(parent: ET.Element, tag: str, text: str, **attributes: str | None) -> ET.Element:
 	el = ET.SubElement(parent, tag, _attributes(**attributes))
-	ET.SubElement(el, "narrative").text = text
+	ET.SubElement(el, "narrative").text = xml_text(text)
 	return el
 
 

@@ -26,8 +26,8 @@ A programme can be approved only when every requirement holds:
 8. ``suspension``   neither the programme nor any of its beneficiary states is suspended, and
                     the review and sign-offs post-date the latest suspension.
 
-Each reviewer's *current position* is their latest submitted sign-off (per kind and
-organisation); older ones are superseded. Counted sign-offs are the current endorsements;
+Each reviewer's *current position* is their latest submitted sign-off (per person, and per
+organisation they speak for); older ones are superseded, a colleague's never are. Counted sign-offs are the current endorsements;
 standing objections are current objections that have not expired.
 """
 
@@ -135,8 +135,12 @@ class SignOff:
 	accredited: bool = True
 
 	@property
-	def position(self) -> tuple[str, str]:
-		return (self.kind, (self.organisation or "") if self.kind == CIVIL_SOCIETY else "")
+	def position(self) -> tuple[str, str, str]:
+		"""Whose position this is: one person speaking for OHCHR or for one organisation. A later
+		sign-off replaces only the same person's earlier one, so an objection stands until its
+		author withdraws it (or, for civil society, a manager overrides it with a published
+		justification): adding another reviewer to the organisation cannot silence it."""
+		return (self.kind, (self.organisation or "") if self.kind == CIVIL_SOCIETY else "", self.signer)
 
 
 @dataclass(frozen=True)

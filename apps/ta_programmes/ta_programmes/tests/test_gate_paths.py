@@ -309,3 +309,12 @@ def _drop_reviewer(org, person):
 	doc = frappe.get_doc("TA Partner Organisation", org)
 	doc.reviewers = [r for r in doc.reviewers if r.user != person]
 	doc.save()
+
+
+class TestActivitiesFeedTheGate(FrappeTestCase):
+	def test_a_new_cancelled_or_deleted_activity_that_changes_the_scope_flags_the_programme(self):
+		name = f.approved("Activity scope _test")
+		activity = f.activity_doc(name, title="New institution _test", status="Planned", institution_type="CERT").insert()
+		self.assertIn("institution types", frappe.db.get_value("TA Programme", name, "gate_alert") or "")
+		frappe.delete_doc("TA Activity", activity.name)
+		self.assertFalse(frappe.db.get_value("TA Programme", name, "gate_alert"), "the scope is back to what was signed")

@@ -360,3 +360,53 @@ class TestTrustMatrix(FrappeTestCase):
 						self.assertFalse(may, f"{role} was refused {method}")
 					finally:
 						frappe.set_user("Administrator")
+
+	# --- what the attack on the demo site found, as regressions ----------------------------------------
+	def donor_rest(self, method, path, **kw):
+		headers = f.api_auth(self.users[A.DONOR])
+		frappe.db.commit()
+		return f.rest(method, path, headers=headers, **kw)
+
+	def test_a_donor_cannot_name_hidden_tables_or_fields_in_any_request(self):
+		from urllib.parse import quote
+
+		funded = sorted(self.expected["TA Programme"][A.DONOR])[0]
+		probes = [
+			"/api/resource/TA Programme?fields=" + quote('["name","`tabTA Funding Line`.amount"]'),
+			"/api/resource/TA Programme?filters=" + quote('[["TA Funding Line","amount",">",1]]'),
+			"/api/resource/TA Activity?fields=" + quote('["name","`tabTA Activity Trainer`.trainer_name"]'),
+			"/api/resource/TA Activity?filters=" + quote('[["TA Activity Trainer","trainer_name","like","%a%"]]'),
+			"/api/resource/TA Activity?fields=" + quote('["`tabTA Activity Postponement`.postponed_by"]'),
+			"/api/resource/TA Programme?filters=" + quote('[["gate_alert","like","%objects%"]]'),
+			"/api/method/frappe.client.get_value?doctype=TA%20Programme&fieldname=" + quote('["name","`tabTA Funding Line`.amount"]'),
+			"/api/method/frappe.client.get_count?doctype=TA%20Programme&filters=" + quote('[["TA Funding Line","amount",">",1]]'),
+			"/api/method/ta_programmes.api.calendar.get_events?start=2026-01-01&end=2027-01-01&filters="
+			+ quote('[["TA Activity Trainer","trainer_name","like","%a%"]]'),
+		]
+		for path in probes:
+			with self.subTest(path=path):
+				self.assertEqual(self.donor_rest("GET", path).status_code, 403)
+		read = self.donor_rest("GET", f"/api/resource/TA Programme/{funded}")
+		self.assertEqual(read.status_code, 200)
+		self.assertFalse(read.json["data"].get("gate_alert"))
+		self.assertNotIn("funding_lines", {k for k, v in read.json["data"].items() if v})
+
+	def test_a_donor_gets_no_history_timeline_other_users_or_linked_oversight_documents(self):
+		funded = sorted(self.expected["TA Programme"][A.DONOR])[0]
+		unfunded = sorted(self.expected["TA Programme"]["TA Administrator"] - self.expected["TA Programme"][A.DONOR])[0]
+		doc = self.donor_rest("GET", f"/api/method/frappe.desk.form.load.getdoc?doctype=TA%20Programme&name={funded}")
+		self.assertEqual(doc.status_code, 200, doc.get_data(as_text=True)[:300])
+		docinfo = doc.json["docinfo"]
+		for key in ("versions", "comments", "info_logs", "attachments"):
+			self.assertFalse(docinfo.get(key), key)
+		users = self.donor_rest("GET", "/api/resource/User?limit_page_length=0")
+		self.assertEqual({u["name"] for u in users.json.get("data", [])}, {self.users[A.DONOR]})
+		linked = self.donor_rest(
+			"GET", f"/api/method/frappe.desk.form.linked_with.get_submitted_linked_docs?doctype=TA%20Programme&name={unfunded}"
+		)
+		self.assertEqual(linked.status_code, 403)
+		# staff keep their timeline
+		headers = f.api_auth(self.users["TA M&E Officer"])
+		frappe.db.commit()
+		staff = f.rest("GET", f"/api/method/frappe.desk.form.load.getdoc?doctype=TA%20Programme&name={funded}", headers=headers)
+		self.assertTrue(staff.json["docinfo"].get("info_logs"), "staff keep the timeline")

@@ -146,9 +146,15 @@ class TAActivity(Document):
 		change = self.flags.pop("status_change", None)
 		if change and change[0]:
 			self.add_comment("Info", _("Status {0} → {1} by {2}.").format(_(change[0]), _(change[1]), frappe.session.user))
+		# Its institution type is part of what the programme's reviewers signed: a new, cancelled or
+		# changed activity may change the programme's scope, so an approved programme is re-checked.
+		oversight.recheck([self.programme], _("Activity {0} saved").format(self.name))
 
 	def on_trash(self):
 		frappe.db.delete(scheduling.BOOKING, {"activity": self.name})
+
+	def after_delete(self):
+		oversight.recheck([self.programme], _("Activity {0} deleted").format(self.name))
 
 	def trainer_facts(self) -> dict[str, frappe._dict]:
 		names = [r.trainer for r in self.trainers if r.trainer]

@@ -1,0 +1,101 @@
+"""Arguments of the app's endpoints, checked in one place: a value that cannot be what the
+endpoint needs is refused with a clear, translated message (HTTP 417), never a 500."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+import frappe
+from frappe import _
+
+YEARS = (1900, 2200)
+
+
+def bad(label: str, value: object, expected: str):
+	frappe.throw(
+		_("{0}: “{1}” is not {2}.").format(label, str(value)[:60], expected),
+		frappe.ValidationError,
+		title=_("Invalid Value"),
+	)
+
+
+def json_arg(value, types: tuple[type, ...], label: str, default=None):
+	"""A JSON argument (or the value itself when the client sent structured data) of one of ``types``."""
+	if value in (None, ""):
+		return default
+	if isinstance(value, str):
+		try:
+			value = frappe.parse_json(value)
+		except ValueError:
+			bad(label, value, _("valid JSON"))
+	if not isinstance(value, types):
+		bad(label, value, _("a list or an object") if dict in types else _("a list"))
+	return value
+
+
+def filters_arg(value, label: str = "filters", doctype: str | None = None):
+	"""Frappe filters: an object of field: value, or a list of [field, operator, value] /
+	[doctype, field, operator, value] lists. With ``doctype``, every field must be one of its
+	own (or of one of its child tables), so that a typo is a clear message, not a database error."""
+	value = json_arg(value, (dict, list), label, default=[])
+	if isinstance(value, dict):
+		if not all(isinstance(k, str) for k in value):
+			bad(label, value, _("a list of filters"))
+		for field in value:
+			_check_field(doctype, doctype, field, label)
+		return value
+	for f in value:
+		if not isinstance(f, list | tuple) or not 3 <= len(f) <= 4 or not all(isinstance(x, str) for x in f[:-1]):
+			bad(label, f, _("a filter [field, operator, value] or [doctype, field, operator, value]"))
+		_check_field(doctype, f[0] if len(f) == 4 else doctype, f[-3], label)
+	return value
+
+
+def _check_field(doctype: str | None, table: str | None, field: str, label: str) -> None:
+	if not doctype:
+		return
+	from frappe.model import default_fields, optional_fields
+
+	children = {df.options for df in frappe.get_meta(doctype).get_table_fields()}
+	if table != doctype and table not in children:
+		bad(label, table, _("{0} or one of its tables").format(doctype))
+	meta = frappe.get_meta(table)
+	if field not in default_fields and field not in optional_fields and not meta.has_field(field):
+		bad(label, field, _("a field of {0}").format(table))
+
+
+def date_arg(value, label: str) -> date:
+	try:
+		day = frappe.utils.getdate(value) if value else None
+	except Exception:
+		day = None
+	if not day or not (YEARS[0] <= day.year <= YEARS[1]):
+		bad(label, value, _("a date between {0} and {1}").format(*YEARS))
+	return day
+
+
+def datetime_arg(value, label: str) -> datetime:
+	try:
+		moment = frappe.utils.get_datetime(value) if value else None
+	except Exception:
+		moment = None
+	if not moment or not (YEARS[0] <= moment.year <= YEARS[1]):
+		bad(label, value, _("a date and time between {0} and {1}").format(*YEARS))
+	return moment
+
+
+def time_arg(value, label: str) -> time:
+	try:
+		return frappe.utils.get_datetime(f"2000-01-01 {value}").time()
+	except Exception:
+		bad(label, value, _("a time such as 09:30"))
+
+
+def int_arg(value, label: str, low: int, high: int) -> int:
+	try:
+		number = int(value)
+	except (TypeError, ValueError):
+		number = None
+	if number is None or not low <= number <= high:
+		bad(label, value, _("a whole number from {0} to {1}").format(low, high))
+	return number
