@@ -502,3 +502,12 @@ def test_control_characters_typed_into_a_title_never_make_the_file_unreadable(sc
 	root = etree.fromstring(xml)  # well-formed: lxml refuses PCDATA with control characters
 	assert schema.validate(root), schema.error_log
 	assert root.find(".//title/narrative").text == "Cybercrime training"
+
+
+def test_control_characters_in_identifiers_are_refused_and_never_reach_the_file():
+	with pytest.raises(I.IatiRuleViolation):
+		I.check_reporting_org(I.ReportingOrg("XM-DAC-1\x01", "Org", "40"))
+	xml = build(activity(title="T"))
+	from lxml import etree
+
+	etree.fromstring(xml)

@@ -256,3 +256,9 @@ def test_a_rate_in_another_currency_is_converted_or_refused_never_added_as_is():
 	assert R.rate_in("USD", 800, "EUR", {"EUR": 1.1}, "Ada") == 880.0
 	with pytest.raises(R.InvalidValue, match="paid in EUR"):
 		R.rate_in("USD", 800, "EUR", {"NOK": 0.1}, "Ada")
+
+
+@pytest.mark.parametrize("value", ["XM-DAC-701-1\x01", "XM-DAC-701-1\n", "XM-DAC-701 1", "XM-DAC-7/1"])
+def test_iati_organisation_identifiers_refuse_control_characters_and_separators(value):
+	with pytest.raises(InvalidValue):
+		R.check_iati_org_id(value)

@@ -46,6 +46,8 @@ override_whitelisted_methods = {
 	"frappe.desk.form.load.getdoc": "ta_programmes.api.guard.getdoc",
 	"frappe.desk.form.load.get_docinfo": "ta_programmes.api.guard.get_docinfo",
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "ta_programmes.api.guard.get_submitted_linked_docs",
+	"frappe.core.doctype.user.user.get_roles": "ta_programmes.api.guard.get_roles",
+	"frappe.desk.form.load.get_user_info_for_viewers": "ta_programmes.api.guard.get_user_info_for_viewers",
 }
 # Every request of a donor, once its user is known: nothing hidden from donors may be named.
 auth_hooks = ["ta_programmes.api.guard.donor_request_guard"]

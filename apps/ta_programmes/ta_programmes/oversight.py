@@ -220,6 +220,16 @@ def log_after_rollback(doctype: str, name: str, text: str) -> None:
 	frappe.db.after_rollback.add(record)
 
 
+def keep_rows_after_submit(doc, table: str, message: str, title: str) -> None:
+	"""A submitted review's mitigation plan, or a sign-off's conditions: after submission only each
+	row's status changes (Frappe checks the rows' fields, but not rows added or removed)."""
+	from ta_programmes.exceptions import ReviewLockedError
+
+	before = doc.get_doc_before_save()
+	if before and {r.name for r in before.get(table)} != {r.name for r in doc.get(table)}:
+		frappe.throw(message, exc=ReviewLockedError, title=title)
+
+
 def comment(doctype: str, name: str, text: str) -> None:
 	frappe.get_doc(doctype, name).add_comment("Info", text)
 

@@ -14,20 +14,12 @@ a document they may read sit at permission level 1 (``core.access.PERMLEVEL_1_TA
 import frappe
 from frappe.model.document import Document
 
-from ta_programmes.core.access import CHILDREN, VISIBILITY
+from ta_programmes.core.access import CHILDREN, STAFF, VISIBILITY
 
 DONOR_ROLE = "TA Donor"
 READ_PTYPES = (None, "read", "select", "print")
 # Roles that see every programme; a donor user holding one of these is not restricted.
-UNRESTRICTED_ROLES = {
-	"TA Administrator",
-	"TA Programme Manager",
-	"TA Programme Officer",
-	"TA OHCHR Reviewer",
-	"TA Civil Society Reviewer",
-	"TA M&E Officer",
-	"System Manager",
-}
+UNRESTRICTED_ROLES = {*STAFF, "System Manager"}
 
 
 def is_restricted_donor(user: str | None = None) -> bool:

@@ -41,14 +41,43 @@ def filters_arg(value, label: str = "filters", doctype: str | None = None):
 	if isinstance(value, dict):
 		if not all(isinstance(k, str) for k in value):
 			bad(label, value, _("a list of filters"))
-		for field in value:
+		for field, operand in value.items():
 			_check_field(doctype, doctype, field, label)
+			if isinstance(operand, list | tuple):
+				if len(operand) != 2:
+					bad(label, operand, _("an [operator, value] pair"))
+				_check_condition(operand[0], operand[1], label)
+			else:
+				_check_condition("=", operand, label)
 		return value
 	for f in value:
 		if not isinstance(f, list | tuple) or not 3 <= len(f) <= 4 or not all(isinstance(x, str) for x in f[:-1]):
 			bad(label, f, _("a filter [field, operator, value] or [doctype, field, operator, value]"))
 		_check_field(doctype, f[0] if len(f) == 4 else doctype, f[-3], label)
+		_check_condition(f[-2], f[-1], label)
 	return value
+
+
+OPERATORS = {"=", "!=", ">", "<", ">=", "<=", "like", "not like", "in", "not in", "is", "between", "timespan"}
+SCALARS = (str, int, float, type(None), date, datetime)
+
+
+def _check_condition(operator, operand, label: str) -> None:
+	"""An operator Frappe knows, with a value of the kind it takes: a plain value; a list of plain
+	values for in, not in and between; "set" or "not set" for is."""
+	op = operator.strip().lower() if isinstance(operator, str) else None
+	if op not in OPERATORS:
+		bad(label, operator, _("an operator ({0})").format(", ".join(sorted(OPERATORS))))
+	if op == "is" and operand not in ("set", "not set"):
+		bad(label, operand, _("“set” or “not set”"))
+	if op in ("in", "not in", "between"):
+		items = operand.split(",") if isinstance(operand, str) else operand
+		if not isinstance(items, list | tuple) or not all(isinstance(v, SCALARS) for v in items):
+			bad(label, operand, _("a list of values"))
+		if op == "between" and len(items) != 2:
+			bad(label, operand, _("two values"))
+	elif not isinstance(operand, SCALARS):
+		bad(label, operand, _("a value"))
 
 
 def _check_field(doctype: str | None, table: str | None, field: str, label: str) -> None:

@@ -50,12 +50,37 @@ def donor_request_guard() -> None:
 	user = frappe.session.user
 	if user in (None, "", "Guest", "Administrator") or not is_restricted_donor(user):
 		return
-	text = json.dumps(dict(frappe.form_dict), default=str).lower()
+	text = " ".join(_texts(dict(frappe.form_dict))).lower()
+	text = " ".join(text.split())  # any run of whitespace as one space
 	for name in DONOR_HIDDEN:
 		if name.lower() in text:
 			frappe.throw(
 				_("This request names {0}, which donors do not see.").format(name), frappe.PermissionError, title=_("Not Permitted")
 			)
+
+
+def _texts(value, depth: int = 0):
+	"""Every string in a request's arguments, JSON inside strings decoded again (endpoints decode
+	``fields`` and ``filters`` themselves, so an escape such as \u0020 must not hide a name)."""
+	if depth > 5:
+		return
+	if isinstance(value, dict):
+		for key, item in value.items():
+			yield str(key)
+			yield from _texts(item, depth + 1)
+	elif isinstance(value, list | tuple):
+		for item in value:
+			yield from _texts(item, depth + 1)
+	elif isinstance(value, str):
+		yield value
+		stripped = value.strip()
+		if stripped[:1] in ("[", "{", '"'):
+			try:
+				yield from _texts(json.loads(stripped), depth + 1)
+			except ValueError:
+				pass
+	elif value is not None:
+		yield str(value)
 
 
 def _scrub_docinfo() -> None:
@@ -78,8 +103,32 @@ def getdoc(doctype, name, user=None):
 def get_docinfo(doc=None, doctype=None, name=None):
 	from frappe.desk.form import load
 
+	if not doc and not (doctype and name):
+		frappe.throw(_("Give the document type and name."), frappe.ValidationError, title=_("Invalid Request"))
 	load.get_docinfo(doc, doctype, name)
 	_scrub_docinfo()
+
+
+@frappe.whitelist()
+def get_roles(arg=None):
+	"""Frappe's ``get_roles`` tells anyone any user's roles; a donor may ask only about themselves."""
+	from frappe.core.doctype.user import user as core_user
+
+	uid = frappe.form_dict.get("uid") or frappe.session.user
+	if is_restricted_donor() and uid != frappe.session.user:
+		frappe.throw(_("Not permitted."), frappe.PermissionError, title=_("Not Permitted"))
+	return core_user.get_roles(arg)
+
+
+@frappe.whitelist()
+def get_user_info_for_viewers(users):
+	from frappe.desk.form import load
+
+	if is_restricted_donor():
+		listed = frappe.parse_json(users) if isinstance(users, str) else users
+		if any(u != frappe.session.user for u in (listed or [])):
+			frappe.throw(_("Not permitted."), frappe.PermissionError, title=_("Not Permitted"))
+	return load.get_user_info_for_viewers(users)
 
 
 @frappe.whitelist()

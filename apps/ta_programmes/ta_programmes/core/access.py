@@ -97,6 +97,7 @@ PERMLEVEL_1_FIELDS = {("TA Programme", "gate_alert")}
 DONOR_HIDDEN = tuple(
 	sorted(
 		{"TA Funding Line", "TA Activity Trainer", "TA Activity Postponement"}
+		| {field for _parent, field in PERMLEVEL_1_TABLES}  # Frappe also reads "funding_lines.amount"
 		| {field for _doctype, field in PERMLEVEL_1_FIELDS}
 	)
 )

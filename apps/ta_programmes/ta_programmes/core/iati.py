@@ -261,8 +261,9 @@ def activity_label(a: IatiActivity) -> str:
 
 
 def _valid_identifier(value: str) -> bool:
-	"""IATI identifiers may not contain ``/ & | ?`` (standard ruleset) nor start or end with spaces."""
-	return not _FORBIDDEN_IN_IDENTIFIERS.search(value) and value == value.strip()
+	"""IATI identifiers may not contain ``/ & | ?`` (standard ruleset) nor start or end with spaces,
+	nor characters XML cannot carry."""
+	return not _FORBIDDEN_IN_IDENTIFIERS.search(value) and value == value.strip() and not _NOT_XML.search(value)
 
 
 def _check_identifier(name: str, owner: str, value: str) -> None:
@@ -421,6 +422,9 @@ def build_iati_xml(
 	for a in activities:
 		root.append(_activity(reporting_org, a, marker_uri))
 	ET.indent(root)
+	for el in root.iter():  # every text and attribute, wherever it came from, as XML 1.0 can carry it
+		el.text, el.tail = (xml_text(el.text) or None) if el.text else el.text, el.tail
+		el.attrib.update({k: xml_text(v) for k, v in el.attrib.items()})
 	return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 

@@ -27,7 +27,7 @@ from .errors import (
 from .i18n import _
 
 SHARE_TOLERANCE = Decimal("0.01")
-_IATI_ORG_ID = re.compile(r"^[A-Za-z]{2}-[A-Za-z0-9]+(-[^\s/&|?#]+)?$")
+_IATI_ORG_ID = re.compile(r"[A-Za-z]{2}-[A-Za-z0-9]+(-[^\s/&|?#\x00-\x1f\x7f]+)?")
 _URL = re.compile(r"^https://[^\s/$.?#].[^\s]*$", re.IGNORECASE)
 
 
@@ -157,7 +157,7 @@ def check_time_zone(label: str, tz: str | None) -> None:
 
 def check_iati_org_id(value: str | None) -> None:
 	"""An IATI organisation identifier: registration-agency prefix and an id, e.g. ``XM-DAC-41114``."""
-	if value and not _IATI_ORG_ID.match(value):
+	if value and not _IATI_ORG_ID.fullmatch(value):
 		raise InvalidValue(
 			_("{0} is not an IATI organisation identifier: use the agency prefix and the number, e.g. XM-DAC-41114 or GB-GOV-1."),
 			value,

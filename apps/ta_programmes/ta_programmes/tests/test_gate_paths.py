@@ -318,3 +318,20 @@ class TestActivitiesFeedTheGate(FrappeTestCase):
 		self.assertIn("institution types", frappe.db.get_value("TA Programme", name, "gate_alert") or "")
 		frappe.delete_doc("TA Activity", activity.name)
 		self.assertFalse(frappe.db.get_value("TA Programme", name, "gate_alert"), "the scope is back to what was signed")
+
+	def test_moving_a_planned_activity_away_re_checks_the_programme_it_left(self):
+		name = approved_with(
+			"Activity leaves _test", beneficiary_states=[{"beneficiary_state": "Kenya", "share": 100}],
+		)
+		activity = f.activity_doc(name, title="Leaves _test", status="Planned", institution_type="CERT").insert()
+		# new sign-offs on the scope with CERT, then the CERT activity moves to a draft programme
+		cast = f.oversight_cast()
+		f.sign(name, cast["ohchr"], kind="OHCHR")
+		f.sign(name, cast["civil"][0], organisation=cast["orgs"][0])
+		frappe.get_doc("TA Programme", name).save()  # a re-check: the new sign-offs hold
+		self.assertFalse(frappe.db.get_value("TA Programme", name, "gate_alert"))
+		draft = f.programme(title=f"Decoy {frappe.generate_hash(length=5)} _test")
+		activity.reload()
+		activity.programme = draft
+		activity.save()
+		self.assertIn("institution types", frappe.db.get_value("TA Programme", name, "gate_alert") or "")

@@ -382,6 +382,12 @@ class TestTrustMatrix(FrappeTestCase):
 			"/api/method/frappe.client.get_count?doctype=TA%20Programme&filters=" + quote('[["TA Funding Line","amount",">",1]]'),
 			"/api/method/ta_programmes.api.calendar.get_events?start=2026-01-01&end=2027-01-01&filters="
 			+ quote('[["TA Activity Trainer","trainer_name","like","%a%"]]'),
+			# the table's field name instead of its doctype, and JSON escapes decoded only by the endpoint
+			"/api/resource/TA Programme?fields=" + quote('["name","funding_lines.amount"]'),
+			"/api/resource/TA Activity?fields=" + quote('["name","trainers.trainer_name"]'),
+			"/api/resource/TA Programme?fields=" + quote('["name","`tabTA Funding\\u0020Line`.amount"]'),
+			"/api/resource/TA Programme?filters=" + quote('[["gate\\u005falert","like","%a%"]]'),
+			"/api/method/frappe.core.doctype.user.user.get_roles?uid=" + quote(self.users["TA OHCHR Reviewer"]),
 		]
 		for path in probes:
 			with self.subTest(path=path):

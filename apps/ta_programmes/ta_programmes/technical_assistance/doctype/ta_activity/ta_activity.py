@@ -148,7 +148,9 @@ class TAActivity(Document):
 			self.add_comment("Info", _("Status {0} → {1} by {2}.").format(_(change[0]), _(change[1]), frappe.session.user))
 		# Its institution type is part of what the programme's reviewers signed: a new, cancelled or
 		# changed activity may change the programme's scope, so an approved programme is re-checked.
-		oversight.recheck([self.programme], _("Activity {0} saved").format(self.name))
+		before = self.get_doc_before_save()
+		programmes = {self.programme, before.programme if before else None} - {None}
+		oversight.recheck(programmes, _("Activity {0} saved").format(self.name))
 
 	def on_trash(self):
 		frappe.db.delete(scheduling.BOOKING, {"activity": self.name})

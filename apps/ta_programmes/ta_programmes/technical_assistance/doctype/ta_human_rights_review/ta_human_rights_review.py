@@ -6,7 +6,7 @@ from frappe.utils import now_datetime
 from ta_programmes import oversight
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import rules
-from ta_programmes.exceptions import ReviewLockedError, SignOffRefusedError
+from ta_programmes.exceptions import SignOffRefusedError
 
 
 class TAHumanRightsReview(Document):
@@ -70,13 +70,11 @@ class TAHumanRightsReview(Document):
 
 	def before_update_after_submit(self):
 		"""After submission only a measure's progress changes: no measure is added or removed."""
-		before = self.get_doc_before_save()
-		if before and {r.name for r in before.mitigations} != {r.name for r in self.mitigations}:
-			frappe.throw(
-				_("The mitigation plan of a submitted review is fixed: only each measure's status can change. Cancel and amend the review to change the plan."),
-				exc=ReviewLockedError,
-				title=_("Review Submitted"),
-			)
+		oversight.keep_rows_after_submit(
+			self, "mitigations",
+			_("The mitigation plan of a submitted review is fixed: only each measure's status can change. Cancel and amend the review to change the plan."),
+			_("Review Submitted"),
+		)
 
 	def on_submit(self):
 		oversight.comment(

@@ -8,7 +8,6 @@ from frappe.utils import getdate, now_datetime
 from ta_programmes import oversight
 from ta_programmes.core import oversight as core
 from ta_programmes.enforce import rules
-from ta_programmes.exceptions import ReviewLockedError
 
 
 class TAOversightSignoff(Document):
@@ -55,13 +54,11 @@ class TAOversightSignoff(Document):
 
 	def before_update_after_submit(self):
 		"""After submission only a condition's progress changes: none is added or removed."""
-		before = self.get_doc_before_save()
-		if before and {r.name for r in before.conditions} != {r.name for r in self.conditions}:
-			frappe.throw(
-				_("The conditions of a submitted sign-off are fixed: only each condition's status can change. Cancel and amend the sign-off to change them."),
-				exc=ReviewLockedError,
-				title=_("Sign-off Submitted"),
-			)
+		oversight.keep_rows_after_submit(
+			self, "conditions",
+			_("The conditions of a submitted sign-off are fixed: only each condition's status can change. Cancel and amend the sign-off to change them."),
+			_("Sign-off Submitted"),
+		)
 
 	def on_update_after_submit(self):
 		oversight.recheck([self.programme], _("Conditions of sign-off {0} updated").format(self.name))

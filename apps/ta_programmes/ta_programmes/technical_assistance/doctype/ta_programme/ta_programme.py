@@ -106,21 +106,23 @@ class TAProgramme(Document):
 		self.flags.status_change = (old, new)
 
 	def flag_if_gate_broken(self):
-		"""A material change to an approved programme leaves it approved but flagged."""
+		"""A material change to an approved programme leaves it approved but flagged: the user is
+		warned now, and on_update records the flag like any other re-check (timeline, managers)."""
 		decision = oversight.decide(self, self.approved_by or frappe.session.user)
+		self.flags.recheck = True
 		if decision.approvable:
-			self.gate_alert = None
 			return
-		self.gate_alert = oversight.alert_text(decision)
 		frappe.msgprint(
 			_("This approved programme no longer meets its oversight requirements; its activities cannot be approved or scheduled until it does: {0}").format(
-				frappe.utils.escape_html(self.gate_alert)
+				frappe.utils.escape_html(oversight.alert_text(decision))
 			),
 			title=_("Oversight Warning"),
 			indicator="orange",
 		)
 
 	def on_update(self):
+		if self.flags.pop("recheck", None):
+			oversight.recheck([self.name], _("Programme {0} changed").format(self.name))
 		change = self.flags.pop("status_change", None)
 		if not change:
 			return
