@@ -281,3 +281,38 @@ def approved(title: str, **kw) -> str:
 	name = signed_off(title, **kw)
 	set_status(name, "Approved", MANAGER)
 	return name
+
+
+def race(actions: dict, refused: type[Exception]) -> dict[str, str]:
+	"""Run each action at the same moment in its own thread and database connection (as two
+	requests would) and report, per key, "done", "refused" (``refused`` raised) or the error.
+	Data the actions need must be committed first."""
+	site, sites_path = frappe.local.site, getattr(frappe.local, "sites_path", ".")
+	results: dict[str, str] = {}
+	barrier = threading.Barrier(len(actions))
+
+	def run(key, action):
+		frappe.init(site=site, sites_path=sites_path)
+		frappe.connect()
+		frappe.set_user("Administrator")
+		try:
+			prepared = action()
+			barrier.wait(timeout=10)
+			prepared()
+			frappe.db.commit()
+			results[key] = "done"
+		except refused:
+			frappe.db.rollback()
+			results[key] = "refused"
+		except Exception as e:  # reported by the caller's assertion
+			frappe.db.rollback()
+			results[key] = repr(e)
+		finally:
+			frappe.destroy()
+
+	threads = [threading.Thread(target=run, args=item) for item in actions.items()]
+	for t in threads:
+		t.start()
+	for t in threads:
+		t.join(timeout=60)
+	return results

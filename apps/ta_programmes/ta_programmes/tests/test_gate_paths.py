@@ -335,3 +335,48 @@ class TestActivitiesFeedTheGate(FrappeTestCase):
 		activity.programme = draft
 		activity.save()
 		self.assertIn("institution types", frappe.db.get_value("TA Programme", name, "gate_alert") or "")
+
+
+class TestRaces(FrappeTestCase):
+	"""Two connections at the same moment, as two users would: the locks make one wait for the other."""
+
+	def test_two_reviews_submitted_at_once_one_becomes_current(self):
+		from ta_programmes.exceptions import SignOffRefusedError
+
+		name = f.under_review("Review race _test")
+		drafts = [
+			frappe.get_doc({"doctype": "TA Human Rights Review", "programme": name, "risk_level": "Low", "rationale": "Race"})
+			.insert()
+			.name
+			for _i in range(2)
+		]
+		frappe.db.commit()
+
+		def submit(draft):
+			return lambda: frappe.get_doc("TA Human Rights Review", draft).submit
+
+		results = f.race({"a": submit(drafts[0]), "b": submit(drafts[1])}, SignOffRefusedError)
+		self.assertEqual(sorted(results.values()), ["done", "refused"], results)
+		self.assertEqual(frappe.db.count("TA Human Rights Review", {"programme": name, "docstatus": 1}), 1)
+
+	def test_unavailability_declared_while_a_session_is_booked_one_wins(self):
+		from ta_programmes.exceptions import TrainerConflictError
+
+		programme = f.approved("Unavailability race _test")
+		trainer = f.trainer(f"unav{frappe.generate_hash(length=6)}@tests.ta.example")
+		frappe.db.commit()
+
+		def book():
+			doc = f.activity_doc(
+				programme, title="Unavailability race _test", status="Scheduled",
+				start="2026-10-13 09:00", end="2026-10-13 12:00", trainers=[{"trainer": trainer, "hours": 3}],
+			)
+			return doc.insert
+
+		def away():
+			doc = frappe.get_doc("TA Trainer", trainer)
+			doc.append("unavailability", {"from_datetime": "2026-10-13 00:00:00", "to_datetime": "2026-10-14 00:00:00"})
+			return doc.save
+
+		results = f.race({"session": book, "away": away}, TrainerConflictError)
+		self.assertEqual(sorted(results.values()), ["done", "refused"], results)

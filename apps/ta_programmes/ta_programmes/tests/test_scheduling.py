@@ -2,7 +2,6 @@
 and the travel buffer, two concurrent connections booking one trainer (exactly one wins), the
 iCalendar feed and its token, sessions in host time zones, find trainers, reminders, delivery."""
 
-import threading
 from datetime import timedelta
 
 import frappe
@@ -148,36 +147,16 @@ class TestConcurrentBooking(FrappeTestCase):
 		programme = f.approved("Concurrency _test")
 		trainer = f.trainer(f"race{frappe.generate_hash(length=6)}@tests.ta.example")
 		frappe.db.commit()
-		site, results, barrier = frappe.local.site, {}, threading.Barrier(2)
 
 		def book(key):
-			frappe.init(site=site, sites_path=frappe.local.sites_path if hasattr(frappe.local, "sites_path") else ".")
-			frappe.connect()
-			frappe.set_user("Administrator")
-			try:
-				doc = f.activity_doc(
-					programme, title=f"Race {key} _test", status="Scheduled", start="2026-09-08 09:00", end="2026-09-08 12:00",
-					trainers=[{"trainer": trainer, "hours": 3}],
-				)
-				barrier.wait(timeout=10)
-				doc.insert()
-				frappe.db.commit()
-				results[key] = "booked"
-			except TrainerConflictError:
-				frappe.db.rollback()
-				results[key] = "conflict"
-			except Exception as e:  # noqa: BLE001 - reported by the assertion below
-				frappe.db.rollback()
-				results[key] = repr(e)
-			finally:
-				frappe.destroy()
+			doc = f.activity_doc(
+				programme, title=f"Race {key} _test", status="Scheduled", start="2026-09-08 09:00", end="2026-09-08 12:00",
+				trainers=[{"trainer": trainer, "hours": 3}],
+			)
+			return doc.insert
 
-		threads = [threading.Thread(target=book, args=(k,)) for k in ("a", "b")]
-		for t in threads:
-			t.start()
-		for t in threads:
-			t.join(timeout=60)
-		self.assertEqual(sorted(results.values()), ["booked", "conflict"], results)
+		results = f.race({"a": lambda: book("a"), "b": lambda: book("b")}, TrainerConflictError)
+		self.assertEqual(sorted(results.values()), ["done", "refused"], results)
 		self.assertEqual(frappe.db.count("TA Trainer Booking", {"trainer": trainer}), 1)
 
 

@@ -51,12 +51,18 @@ class TAHumanRightsReview(Document):
 		with rules():
 			R.check_unique(((r.idx, (r.measure or "").strip().casefold(), r.measure) for r in self.mitigations), _("Mitigation measure"))
 
+	def save(self, *args, **kwargs):
+		if self.docstatus == 1 and self.programme:
+			# One current review per programme: two reviews submitted at the same moment are taken one
+			# after the other. The programme's row is locked first, before Frappe locks the review's
+			# own row, so that the two transactions cannot wait on each other.
+			frappe.db.get_value("TA Programme", self.programme, "name", for_update=True)
+		return super().save(*args, **kwargs)
+
 	def before_submit(self):
-		# One current review per programme: the programme's row is locked until this transaction
-		# ends, so two reviews submitted at the same moment are taken one after the other.
-		frappe.db.get_value("TA Programme", self.programme, "name", for_update=True)
+		# A locking read: it sees a review another transaction committed while this one waited.
 		current = frappe.db.get_value(
-			"TA Human Rights Review", {"programme": self.programme, "docstatus": 1, "name": ("!=", self.name)}
+			"TA Human Rights Review", {"programme": self.programme, "docstatus": 1, "name": ("!=", self.name)}, for_update=True
 		)
 		if current:
 			frappe.throw(
