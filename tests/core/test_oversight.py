@@ -473,3 +473,16 @@ def test_a_colleague_added_to_the_organisation_cannot_silence_an_objection():
 	assert decision.failed == ("objection",)
 	withdrawn = signoff("SO-7", O.CIVIL_SOCIETY, "cs4@x", "Org D", "Eastern European", signed=TODAY - timedelta(days=1))
 	assert O.evaluate(replace(inp, signoffs=inp.signoffs + (objection, withdrawn))).approvable
+
+
+def test_a_suspension_voids_endorsements_but_never_an_objection():
+	inp = approvable("Medium")
+	objection = signoff("SO-5", O.CIVIL_SOCIETY, "cs4@x", "Org D", "Eastern European", decision=O.OBJECT,
+						signed=TODAY - timedelta(days=20))
+	renewed = tuple(replace(s, name=s.name + "b", signed_on=TODAY - timedelta(days=1)) for s in inp.signoffs)
+	lifted = replace(
+		inp, signoffs=inp.signoffs + (objection,) + renewed,
+		review=replace(inp.review, submitted_on=TODAY - timedelta(days=2)),
+		programme=replace(inp.programme, not_before=TODAY - timedelta(days=5)),
+	)
+	assert O.evaluate(lifted).failed == ("objection",)

@@ -76,3 +76,9 @@ def visibility_markdown() -> str:
 def test_readme_shows_the_declared_table():
 	readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
 	assert visibility_markdown() in readme, "README 'Security' must show core.access.VISIBILITY (tests/static/test_access.py)"
+
+
+def test_no_role_may_share_a_record_of_the_app():
+	"""Sharing would hand out read or write rights the declared tables forbid."""
+	for doctype, (_p, meta) in DOCTYPES.items():
+		assert not any(p.get("share") for p in meta.get("permissions", [])), doctype

@@ -73,6 +73,9 @@ for _doctype in VISIBILITY:
 	if _doctype not in CHILDREN:
 		doc_events.setdefault(_doctype, {})["before_validate"] = "ta_programmes.server_fields.own"
 
+# Attaching a file to a record of the app needs write permission on it (Frappe asks only for read).
+doc_events["File"] = {"before_insert": "ta_programmes.permissions.check_attachment"}
+
 before_request = ["ta_programmes.transparency.before_request"]
 
 website_route_rules = [

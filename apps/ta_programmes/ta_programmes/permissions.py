@@ -12,6 +12,7 @@ a document they may read sit at permission level 1 (``core.access.PERMLEVEL_1_TA
 """
 
 import frappe
+from frappe import _
 from frappe.model.document import Document
 
 from ta_programmes.core.access import CHILDREN, STAFF, VISIBILITY
@@ -155,3 +156,26 @@ class ChildRow(Document):
 		if is_restricted_donor(user) and VISIBILITY.get(self.doctype, {}).get(DONOR_ROLE, "none") == "none":
 			return False
 		return True
+
+	def on_trash(self):
+		"""A row deleted on its own (``frappe.delete_doc``, the list's bulk delete) would skip its
+		parent's rules and the oversight gate: rows are removed by saving their parent."""
+		frappe.throw(
+			_("A row of {0} is removed by editing the {0} itself, so that its rules and the oversight gate see the change.").format(
+				_(self.parenttype or "")
+			),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+
+
+def check_attachment(doc, method=None) -> None:
+	"""doc_events File before_insert: attaching a file to a record of the app is a write to it
+	(Frappe asks only for read): refused to those who may not write the record."""
+	target, name = doc.attached_to_doctype, doc.attached_to_name
+	if not target or target not in VISIBILITY or not name or frappe.session.user == "Administrator":
+		return
+	if not frappe.has_permission(target, "write", doc=name):
+		frappe.throw(
+			_("You may not attach files to {0} {1}.").format(_(target), name), frappe.PermissionError, title=_("Not Permitted")
+		)

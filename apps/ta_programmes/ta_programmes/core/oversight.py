@@ -298,7 +298,9 @@ def current_positions(signoffs: tuple[SignOff, ...], not_before: date | None) ->
 	superseded: set[str] = set()
 	not_before = moment(not_before)
 	for s in sorted(signoffs, key=lambda s: (moment(s.signed_on), s.name)):
-		if not_before and moment(s.signed_on) <= not_before:
+		# A suspension voids the endorsements made before it, never an objection: an objection
+		# stands until its author withdraws it or a manager overrides it.
+		if not_before and moment(s.signed_on) <= not_before and s.decision != OBJECT:
 			superseded.add(s.name)
 			continue
 		if s.position in latest:

@@ -380,3 +380,62 @@ class TestRaces(FrappeTestCase):
 
 		results = f.race({"session": book, "away": away}, TrainerConflictError)
 		self.assertEqual(sorted(results.values()), ["done", "refused"], results)
+
+
+class TestSideDoors(FrappeTestCase):
+	"""Paths around the controllers found by the third attack pass."""
+
+	def tearDown(self):
+		frappe.set_user("Administrator")
+
+	def test_a_child_row_cannot_be_deleted_on_its_own(self):
+		from frappe.desk.reportview import delete_items
+
+		name = f.approved("Side door rows _test")
+		row = frappe.db.get_value("TA Programme Theme", {"parent": name})
+		frappe.db.commit()  # the bulk delete rolls back what fails, as in a request
+		frappe.local.form_dict = frappe._dict(items=frappe.as_json([row]), doctype="TA Programme Theme")
+		delete_items()
+		self.assertTrue(frappe.db.exists("TA Programme Theme", row), "the theme row is still there")
+		with self.assertRaises(frappe.PermissionError):
+			frappe.delete_doc("TA Programme Theme", row)
+
+	def test_an_objection_survives_a_suspension_and_its_lifting(self):
+		cast = f.oversight_cast()
+		name = f.signed_off("Objection survives _test")
+		objection = f.sign(name, cast["civil"][1], organisation=cast["orgs"][1], decision="Object", comments=STRONG_REASON)
+		self.assertEqual(frappe.db.get_value("TA Programme", name, "status"), "Under Review")
+		# suspend a state of the programme and lift it: endorsements are void, the objection is not
+		state = frappe.db.get_value("TA Programme State", {"parent": name}, "beneficiary_state")
+		doc = frappe.get_doc("TA Beneficiary State", state)
+		doc.status, doc.suspension_reason = "Suspended", STRONG_REASON
+		doc.save()
+		doc.reload()
+		doc.status = "Active"
+		doc.save()
+		with f.as_user(f.officer()):
+			old = frappe.get_last_doc("TA Human Rights Review", filters={"programme": name, "docstatus": 1})
+			old.cancel()
+		f.submit_review(name, "Medium")
+		f.sign(name, cast["ohchr"], kind="OHCHR")
+		f.sign(name, cast["civil"][0], organisation=cast["orgs"][0])
+		with self.assertRaisesRegex(GateRefusedError, objection.name):
+			f.set_status(name, "Approved", f.MANAGER)
+
+	def test_read_only_roles_cannot_attach_files_to_oversight_records(self):
+		name = f.under_review("Attach _test")
+		review = f.submit_review(name, "Low")
+		for role in ("TA M&E Officer", "TA Civil Society Reviewer", "TA OHCHR Reviewer"):
+			user = f.user(f"attach-{role[3:6].lower()}@tests.ta.example", role)
+			with self.subTest(role=role), f.as_user(user), self.assertRaises(frappe.PermissionError):
+				frappe.get_doc(
+					{"doctype": "File", "file_name": "evidence.txt", "content": "x", "is_private": 1,
+					 "attached_to_doctype": "TA Human Rights Review", "attached_to_name": review.name}
+				).insert()
+
+	def test_nobody_but_the_administrator_can_share_a_record(self):
+		from frappe.share import add as share
+
+		name = f.under_review("Share _test")
+		with f.as_user(f.officer()), self.assertRaises(frappe.PermissionError):
+			share("TA Programme", name, f.OHCHR, read=1, write=1)
