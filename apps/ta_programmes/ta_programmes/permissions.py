@@ -16,8 +16,8 @@ from frappe import _
 from frappe.model.document import Document
 
 from ta_programmes.core.access import CHILDREN, STAFF, VISIBILITY
+from ta_programmes.core.access import DONOR as DONOR_ROLE
 
-DONOR_ROLE = "TA Donor"
 READ_PTYPES = (None, "read", "select", "print")
 # Roles that see every programme; a donor user holding one of these is not restricted.
 UNRESTRICTED_ROLES = {*STAFF, "System Manager"}

@@ -336,7 +336,7 @@ class TestTrustMatrix(FrappeTestCase):
 
 	def test_whitelisted_methods_follow_the_table(self):
 		from ta_programmes import oversight
-		from ta_programmes.api import schedule
+		from ta_programmes.api import calendar, schedule
 
 		programme = self.programmes["a"]
 		activity = sorted(self.expected["TA Activity"][A.DONOR])[0]
@@ -345,6 +345,13 @@ class TestTrustMatrix(FrappeTestCase):
 			"oversight.get_checklist": (lambda: oversight.get_checklist(programme), "TA Oversight Sign-off", "read"),
 			"schedule.schedule_in_my_zone": (lambda: schedule.schedule_in_my_zone(activity), "TA Activity", "read"),
 			"schedule.find_trainers": (lambda: schedule.find_trainers(activity), "TA Activity", "write"),
+			"calendar.get_events": (lambda: calendar.get_events("2026-01-01", "2027-01-01"), "TA Activity", "read"),
+			"schedule.generate_sessions": (
+				lambda: schedule.generate_sessions(
+					activity, "Africa/Nairobi", "2026-05-04", "2026-05-15", "MO,WE", "09:00", "12:00"
+				),
+				"TA Activity", "write",
+			),
 		}
 		for method, (call, doctype, ptype) in calls.items():
 			for role in A.ROLES:

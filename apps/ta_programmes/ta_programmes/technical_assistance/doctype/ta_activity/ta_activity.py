@@ -18,16 +18,9 @@ class TAActivity(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-
-		from ta_programmes.technical_assistance.doctype.ta_activity_postponement.ta_activity_postponement import (
-			TAActivityPostponement,
-		)
-		from ta_programmes.technical_assistance.doctype.ta_activity_session.ta_activity_session import (
-			TAActivitySession,
-		)
-		from ta_programmes.technical_assistance.doctype.ta_activity_trainer.ta_activity_trainer import (
-			TAActivityTrainer,
-		)
+		from ta_programmes.technical_assistance.doctype.ta_activity_postponement.ta_activity_postponement import TAActivityPostponement
+		from ta_programmes.technical_assistance.doctype.ta_activity_session.ta_activity_session import TAActivitySession
+		from ta_programmes.technical_assistance.doctype.ta_activity_trainer.ta_activity_trainer import TAActivityTrainer
 
 		activity_type: DF.Literal["Training", "Workshop", "Legislative Advisory", "Study Visit", "Mentoring", "Awareness Campaign", "Equipment/Tools"]
 		actual_participants: DF.Int
@@ -147,10 +140,11 @@ class TAActivity(Document):
 		if change and change[0]:
 			self.add_comment("Info", _("Status {0} → {1} by {2}.").format(_(change[0]), _(change[1]), frappe.session.user))
 		# Its institution type is part of what the programme's reviewers signed: a new, cancelled or
-		# changed activity may change the programme's scope, so an approved programme is re-checked.
+		# moved activity, or a new institution type, may change the scope of the programme(s) concerned.
 		before = self.get_doc_before_save()
-		programmes = {self.programme, before.programme if before else None} - {None}
-		oversight.recheck(programmes, _("Activity {0} saved").format(self.name))
+		if not before or any(before.get(f) != self.get(f) for f in ("programme", "institution_type", "status")):
+			programmes = {self.programme, before.programme if before else None} - {None}
+			oversight.recheck(programmes, _("Activity {0} saved").format(self.name))
 
 	def on_trash(self):
 		frappe.db.delete(scheduling.BOOKING, {"activity": self.name})

@@ -16,10 +16,7 @@ class TABeneficiaryState(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-
-		from ta_programmes.technical_assistance.doctype.ta_beneficiary_institution.ta_beneficiary_institution import (
-			TABeneficiaryInstitution,
-		)
+		from ta_programmes.technical_assistance.doctype.ta_beneficiary_institution.ta_beneficiary_institution import TABeneficiaryInstitution
 
 		country: DF.Link
 		hr_risk_rating: DF.Literal["", "Low", "Medium", "High", "Critical"]

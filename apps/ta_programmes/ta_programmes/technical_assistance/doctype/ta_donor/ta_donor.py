@@ -14,7 +14,6 @@ class TADonor(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-
 		from ta_programmes.technical_assistance.doctype.ta_donor_user.ta_donor_user import TADonorUser
 
 		country: DF.Link | None

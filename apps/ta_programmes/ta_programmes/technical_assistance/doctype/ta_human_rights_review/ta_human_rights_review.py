@@ -17,13 +17,8 @@ class TAHumanRightsReview(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-
-		from ta_programmes.technical_assistance.doctype.ta_identified_risk.ta_identified_risk import (
-			TAIdentifiedRisk,
-		)
-		from ta_programmes.technical_assistance.doctype.ta_mitigation_measure.ta_mitigation_measure import (
-			TAMitigationMeasure,
-		)
+		from ta_programmes.technical_assistance.doctype.ta_identified_risk.ta_identified_risk import TAIdentifiedRisk
+		from ta_programmes.technical_assistance.doctype.ta_mitigation_measure.ta_mitigation_measure import TAMitigationMeasure
 
 		amended_from: DF.Link | None
 		drafted_by: DF.Link

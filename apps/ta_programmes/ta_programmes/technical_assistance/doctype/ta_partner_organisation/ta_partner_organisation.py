@@ -15,10 +15,7 @@ class TAPartnerOrganisation(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-
-		from ta_programmes.technical_assistance.doctype.ta_organisation_reviewer.ta_organisation_reviewer import (
-			TAOrganisationReviewer,
-		)
+		from ta_programmes.technical_assistance.doctype.ta_organisation_reviewer.ta_organisation_reviewer import TAOrganisationReviewer
 
 		accredited_for_oversight: DF.Check
 		accredited_on: DF.Date | None

@@ -20,17 +20,10 @@ class TAProgramme(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-
 		from ta_programmes.technical_assistance.doctype.ta_funding_line.ta_funding_line import TAFundingLine
-		from ta_programmes.technical_assistance.doctype.ta_implementing_partner.ta_implementing_partner import (
-			TAImplementingPartner,
-		)
-		from ta_programmes.technical_assistance.doctype.ta_programme_state.ta_programme_state import (
-			TAProgrammeState,
-		)
-		from ta_programmes.technical_assistance.doctype.ta_programme_theme.ta_programme_theme import (
-			TAProgrammeTheme,
-		)
+		from ta_programmes.technical_assistance.doctype.ta_implementing_partner.ta_implementing_partner import TAImplementingPartner
+		from ta_programmes.technical_assistance.doctype.ta_programme_state.ta_programme_state import TAProgrammeState
+		from ta_programmes.technical_assistance.doctype.ta_programme_theme.ta_programme_theme import TAProgrammeTheme
 
 		approved_by: DF.Link | None
 		approved_on: DF.Datetime | None

@@ -16,19 +16,10 @@ class TATrainer(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
-
-		from ta_programmes.technical_assistance.doctype.ta_conflict_declaration.ta_conflict_declaration import (
-			TAConflictDeclaration,
-		)
-		from ta_programmes.technical_assistance.doctype.ta_trainer_expertise.ta_trainer_expertise import (
-			TATrainerExpertise,
-		)
-		from ta_programmes.technical_assistance.doctype.ta_trainer_language.ta_trainer_language import (
-			TATrainerLanguage,
-		)
-		from ta_programmes.technical_assistance.doctype.ta_trainer_unavailability.ta_trainer_unavailability import (
-			TATrainerUnavailability,
-		)
+		from ta_programmes.technical_assistance.doctype.ta_conflict_declaration.ta_conflict_declaration import TAConflictDeclaration
+		from ta_programmes.technical_assistance.doctype.ta_trainer_expertise.ta_trainer_expertise import TATrainerExpertise
+		from ta_programmes.technical_assistance.doctype.ta_trainer_language.ta_trainer_language import TATrainerLanguage
+		from ta_programmes.technical_assistance.doctype.ta_trainer_unavailability.ta_trainer_unavailability import TATrainerUnavailability
 
 		active: DF.Check
 		conflict_declarations: DF.Table[TAConflictDeclaration]
