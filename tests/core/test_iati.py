@@ -511,3 +511,35 @@ def test_control_characters_in_identifiers_are_refused_and_never_reach_the_file(
 	from lxml import etree
 
 	etree.fromstring(xml)
+
+
+def with_results() -> I.IatiActivity:
+	periods = [
+		I.IatiPeriod(date(2026, 1, 15), date(2026, 12, 31), 40.0, [I.IatiActual(35.0), I.IatiActual(20.0, ("sex", "female")), I.IatiActual(None, ("sex", "male"))]),
+		I.IatiPeriod(date(2027, 1, 1), date(2027, 6, 30), 60.0, [I.IatiActual(None)]),
+	]
+	return activity(
+		results=[
+			I.IatiResult("2", "Prosecutors use electronic evidence lawfully", [
+				I.IatiIndicator("Share of trained prosecutors who used electronic evidence in a case", "2", True, 2025, date(2025, 11, 1), 12.5, periods),
+				I.IatiIndicator("Laws amended with human-rights safeguards", "1", True, None, None, None, []),
+			]),
+			I.IatiResult("1", "Prosecutors trained", []),
+		]
+	)
+
+
+def test_results_validate_against_the_schema_and_leave_out_what_is_not_published(schema):
+	etree = pytest.importorskip("lxml.etree")
+	doc = etree.fromstring(build(with_results()))
+	assert schema.validate(doc), schema.error_log
+	assert len(doc.findall(".//result")) == 1, "a result without indicators is left out"
+	result = doc.find(".//result")
+	assert result.get("type") == "2"
+	indicator = result.find("indicator")
+	assert indicator.get("measure") == "2" and indicator.get("ascending") == "1"
+	assert indicator.find("baseline").attrib == {"year": "2025", "iso-date": "2025-11-01", "value": "12.5"}
+	first, second = indicator.findall("period")
+	assert [a.get("value") for a in first.findall("actual")] == ["35", "20"]
+	assert first.find("actual/dimension").attrib == {"name": "sex", "value": "female"}
+	assert second.find("actual") is None and second.find("target").get("value") == "60"

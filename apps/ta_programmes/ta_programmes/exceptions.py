@@ -7,7 +7,7 @@ translated message and title.
 import frappe
 
 from ta_programmes.core import errors as core
-from ta_programmes.core import iati, lifecycle, oversight, schedule
+from ta_programmes.core import iati, lifecycle, oversight, results, schedule
 
 
 class TAValidationError(frappe.ValidationError):
@@ -82,6 +82,22 @@ class IatiRuleError(TAValidationError):
 	pass
 
 
+class InvalidIndicatorValueError(TAValidationError):
+	pass
+
+
+class InvalidResultLinkError(TAValidationError):
+	pass
+
+
+class NotReadyError(TAValidationError):
+	pass
+
+
+class FollowUpLinkError(TAValidationError):
+	pass
+
+
 _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	core.InvalidDateRange: InvalidDateRangeError,
 	core.InvalidShares: InvalidSharesError,
@@ -99,6 +115,9 @@ _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	oversight.InvalidPolicy: InvalidPolicyError,
 	schedule.TrainerConflict: TrainerConflictError,
 	iati.IatiRuleViolation: IatiRuleError,
+	results.InvalidIndicatorValue: InvalidIndicatorValueError,
+	results.InvalidResultLink: InvalidResultLinkError,
+	results.NotReady: NotReadyError,
 }
 
 

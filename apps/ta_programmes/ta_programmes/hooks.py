@@ -56,7 +56,7 @@ auth_hooks = ["ta_programmes.api.guard.donor_request_guard"]
 app_include_js = "/assets/ta_programmes/js/ta_common.js"
 
 scheduler_events = {
-	"daily": ["ta_programmes.oversight.daily_check", "ta_programmes.scheduling.send_reminders"],
+	"daily": ["ta_programmes.oversight.daily_check", "ta_programmes.scheduling.send_reminders", "ta_programmes.results.daily"],
 }
 
 # The public outputs are cached; any change to a record of the app (a trainer's consent, a state's
@@ -80,4 +80,5 @@ before_request = ["ta_programmes.transparency.before_request"]
 
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},
+	{"from_route": "/follow-up-link", "to_route": "follow_up_link"},
 ]

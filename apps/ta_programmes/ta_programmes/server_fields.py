@@ -15,6 +15,8 @@ from ta_programmes.core.access import SERVER_OWNED
 
 
 def own(doc, method=None) -> None:
+	if doc.flags.get("server_update"):
+		return  # set by server code for a save it makes itself (flags cannot come from a client)
 	before = None if doc.is_new() else doc.get_doc_before_save()
 	_restore(doc, before)
 	for df in doc.meta.get_table_fields():

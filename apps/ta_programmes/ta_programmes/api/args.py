@@ -128,3 +128,9 @@ def int_arg(value, label: str, low: int, high: int) -> int:
 	if number is None or not low <= number <= high:
 		bad(label, value, _("a whole number from {0} to {1}").format(low, high))
 	return number
+
+
+def check_choice(value, choices, label: str) -> str:
+	if not isinstance(value, str) or value not in choices:
+		bad(label, value, _("one of: {0}").format(", ".join(str(c) for c in choices)))
+	return value

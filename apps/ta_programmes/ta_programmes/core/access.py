@@ -58,6 +58,24 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	"TA Sign-off Condition": _row("all", NO_DONOR),
 	"TA Objection Override": _row("all", NO_DONOR),
 	"TA Oversight Policy": _row("all", NO_DONOR),
+	# monitoring and evaluation: staff and reviewers; donors read results aggregated in their view
+	"TA Standard Indicator": _row("all", NO_DONOR),
+	"TA Result": _row("all", NO_DONOR),
+	"TA Indicator": _row("all", NO_DONOR),
+	"TA Indicator Target": _row("all", NO_DONOR),
+	"TA Indicator Actual": _row("all", NO_DONOR),
+	"TA Needs Assessment": _row("all", NO_DONOR),
+	"TA Impact Review": _row("all", NO_DONOR),
+	"TA Follow-up Response": _row("all", NO_DONOR),  # concerns go to the reviewers
+	# learning and follow-up: programme staff and M&E only (scores are pseudonymous, but nobody
+	# else needs them); the roster of names: programme staff only
+	"TA Learning Test": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
+	"TA Test Score": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
+	"TA Follow-up": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
+	"TA Follow-up Invitation": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
+	"TA Participant Roster": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
+	"TA Roster Entry": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
+	"TA Monitoring Settings": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
 	# master data
 	"TA Beneficiary State": _row("all"),
 	"TA Beneficiary Institution": _row("all"),
@@ -120,6 +138,10 @@ CHILDREN: dict[str, tuple[str, str]] = {
 	"TA Trainer Expertise": ("TA Trainer", "expertise"),
 	"TA Trainer Language": ("TA Trainer", "languages"),
 	"TA Trainer Unavailability": ("TA Trainer", "unavailability"),
+	"TA Indicator Target": ("TA Indicator", "targets"),
+	"TA Test Score": ("TA Learning Test", "scores"),
+	"TA Roster Entry": ("TA Participant Roster", "entries"),
+	"TA Follow-up Invitation": ("TA Follow-up", "invitations"),
 	"TA Conflict Declaration": ("TA Trainer", "conflict_declarations"),
 }
 
@@ -142,4 +164,17 @@ SERVER_OWNED: dict[str, tuple[str, ...]] = {
 	"TA Oversight Sign-off": ("signer", "signed_on", "valid_until", "scope_fingerprint", "scope_snapshot", "regional_group"),
 	"TA Objection Override": ("programme", "organisation", "recorded_by", "recorded_on"),
 	"TA Trainer": ("ics_token",),
+	"TA Result": ("result_key",),
+	"TA Indicator": ("indicator_key",),
+	"TA Indicator Actual": ("recorded_by", "recorded_on", "actual_key"),
+	"TA Needs Assessment": ("assessment_key",),
+	"TA Test Score": ("gain",),
+	"TA Learning Test": ("paired", "mean_pre", "mean_post", "mean_gain", "normalised_gain"),
+	"TA Participant Roster": ("retention_until",),
+	"TA Follow-up": (
+		"activity", "round_months", "due_on", "invited", "responded", "response_rate", "applied", "cases", "concerns",
+		"invitations", "follow_up_key",
+	),
+	"TA Follow-up Response": ("follow_up", "activity", "programme", "round_months"),
+	"TA Impact Review": ("indicators", "on_track", "partly", "missed", "no_data", "response_rate", "mean_gain"),
 }

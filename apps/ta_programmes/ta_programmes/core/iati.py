@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
@@ -113,6 +113,39 @@ class IatiActivity:
 	hrdd_status: str  # e.g. "approved with OHCHR and civil-society sign-off"
 	hrdd_significance: int  # 0, 1 or 2
 	last_updated: datetime
+	results: list[IatiResult] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IatiActual:
+	value: float | None  # None: not published (suppressed)
+	dimension: tuple[str, str] | None = None  # (name, value), e.g. ("sex", "female")
+
+
+@dataclass(frozen=True)
+class IatiPeriod:
+	start: date
+	end: date
+	target: float | None
+	actuals: list[IatiActual]
+
+
+@dataclass(frozen=True)
+class IatiIndicator:
+	title: str
+	measure: str  # IndicatorMeasure: 1 unit, 2 percentage, 3 nominal, 4 ordinal
+	ascending: bool
+	baseline_year: int | None
+	baseline_date: date | None
+	baseline_value: float | None
+	periods: list[IatiPeriod]
+
+
+@dataclass(frozen=True)
+class IatiResult:
+	type_code: str  # ResultType: 1 output, 2 outcome
+	title: str
+	indicators: list[IatiIndicator]
 
 
 # --------------------------------------------------------------------------------------------
@@ -476,7 +509,52 @@ def _activity(org: ReportingOrg, a: IatiActivity, marker_uri: str | None) -> ET.
 			_attributes(currency=b.currency or a.currency, **{"value-date": b.value_date.isoformat()}),
 		)
 		value.text = _decimal_text(Decimal(str(b.value)).quantize(CENT, rounding=ROUND_HALF_UP))
+	for r in a.results:
+		if r.indicators:  # the schema wants at least one indicator per result
+			el.append(_result(r))
 	return el
+
+
+def _result(r: IatiResult) -> ET.Element:
+	"""A ``result``: its indicators with baseline and, per period, target and actuals (a headline
+	actual, then one per published category with its ``dimension``). Values not published are
+	left out, never written as text."""
+	el = ET.Element("result", {"type": r.type_code, "aggregation-status": "0"})
+	_narrated(el, "title", r.title)
+	for ind in r.indicators:
+		indicator = ET.SubElement(
+			el, "indicator", {"measure": ind.measure, "ascending": "1" if ind.ascending else "0", "aggregation-status": "0"}
+		)
+		_narrated(indicator, "title", ind.title)
+		if ind.baseline_year:
+			ET.SubElement(
+				indicator,
+				"baseline",
+				_attributes(
+					year=str(ind.baseline_year),
+					**{"iso-date": ind.baseline_date.isoformat() if ind.baseline_date else None},
+					value=_figure(ind.baseline_value),
+				),
+			)
+		for p in ind.periods:
+			period = ET.SubElement(indicator, "period")
+			ET.SubElement(period, "period-start", {"iso-date": p.start.isoformat()})
+			ET.SubElement(period, "period-end", {"iso-date": p.end.isoformat()})
+			if p.target is not None:
+				ET.SubElement(period, "target", value=_figure(p.target))
+			for actual in p.actuals:
+				if actual.value is None:
+					continue
+				a = ET.SubElement(period, "actual", value=_figure(actual.value))
+				if actual.dimension:
+					ET.SubElement(a, "dimension", name=actual.dimension[0], value=actual.dimension[1])
+	return el
+
+
+def _figure(value: float | None) -> str | None:
+	if value is None:
+		return None
+	return _decimal_text(Decimal(str(round(float(value), 2))))
 
 
 # Characters XML 1.0 does not allow (control characters other than tab, newline, carriage return;

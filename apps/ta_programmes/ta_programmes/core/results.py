@@ -63,10 +63,6 @@ class NotReady(RuleViolation):
 	title = _("Not Ready Yet")
 
 
-class FollowUpLinkUnusable(RuleViolation):
-	title = _("Link Not Valid")
-
-
 # --- indicators --------------------------------------------------------------------------------
 def check_scale(unit: str, scale_min: float | None, scale_max: float | None) -> None:
 	if unit != "Scale":
@@ -213,6 +209,13 @@ def check_result_parent(
 		raise InvalidResultLink(_("The outcome {0} belongs to programme {1}, not {2}."), parent, parent_programme, programme)
 
 
+def check_activity_output(result: str, level: str | None, result_programme: str | None, programme: str) -> None:
+	if level != "Output" or result_programme != programme:
+		raise InvalidResultLink(
+			_("{0} is not an output of programme {1}: an activity serves one of its programme's outputs."), result, programme
+		)
+
+
 # --- learning ------------------------------------------------------------------------------------
 def normalise_code(code: str | None) -> str:
 	return (code or "").strip().upper()
@@ -300,15 +303,23 @@ def response_rate(invited: int, responded: int) -> float | None:
 	return round(min(responded, invited) / invited * 100, 1)
 
 
-def check_link_usable(found: bool, used: bool, expires: datetime | None, open_: bool, now: datetime) -> None:
-	"""A follow-up link is answered once, before it expires, while its follow-up is open. The
-	message never says whose link it was."""
+LINK_MESSAGES = {
+	"invalid": _("This follow-up link is not valid. Please use the link exactly as you received it."),
+	"used": _("This follow-up link has already been used. Thank you: your answer was recorded."),
+	"expired": _("This follow-up link has expired. The follow-up is closed."),
+}
+
+
+def link_problem(found: bool, used: bool, expires: datetime | None, open_: bool, now: datetime) -> str | None:
+	"""Why a follow-up link cannot be answered ("invalid", "used", "expired"), or None. A link is
+	answered once, before it expires, while its follow-up is open."""
 	if not found:
-		raise FollowUpLinkUnusable(_("This follow-up link is not valid. Please use the link exactly as you received it."))
+		return "invalid"
 	if used:
-		raise FollowUpLinkUnusable(_("This follow-up link has already been used. Thank you: your answer was recorded."))
+		return "used"
 	if (expires and now > expires) or not open_:
-		raise FollowUpLinkUnusable(_("This follow-up link has expired. The follow-up is closed."))
+		return "expired"
+	return None
 
 
 def link_expiry(issued: datetime, days: int = FOLLOW_UP_LINK_DAYS) -> datetime:
@@ -392,3 +403,56 @@ def balance_warnings(theme_categories: Iterable[str], shares: dict[str, float] |
 
 def _num(value: float) -> str:
 	return f"{value:g}"
+
+
+# --- publishing ---------------------------------------------------------------------------------
+REST = "\x00rest"
+
+
+def published_value(
+	unit: str, total: float | None, categories: dict[str, float], sample: int | None, k: int, rounding: bool
+) -> tuple[object, dict[str, object]]:
+	"""An indicator's figure for one period as a public output shows it, and its categories.
+
+	A count (unit Number) is published like every other count: below ``k`` as ``"<k"``, with a
+	complement hidden where a category could be worked out from the total and the others (the
+	part of the total no category accounts for is a line of its own, never published), rounded
+	to base ``k`` for Guests. A percentage, yes/no share or scale is an average over people: it is
+	published only when measured over at least ``k`` people, and never by category."""
+	from .privacy import rounded, suppress_counts, suppressed_label
+
+	if unit == "Number":
+		if total is None and not categories:
+			return None, {}
+		cats = {c: int(round(v)) for c, v in categories.items()}
+		whole = int(round(total)) if total is not None else sum(cats.values())
+		values = dict(cats)
+		if whole - sum(cats.values()) > 0:
+			values[REST] = whole - sum(cats.values())
+		shown, shown_total = suppress_counts(values, k)
+		shown.pop(REST, None)
+		if rounding:
+			shown = {c: rounded(v, k) for c, v in shown.items()}
+			shown_total = rounded(shown_total, k)
+		return shown_total, shown
+	if total is None:
+		return None, {}
+	if not sample or sample < k:
+		return suppressed_label(k), {}
+	return round(float(total), 1), {}
+
+
+def published_baseline(unit: str, value: float | None, k: int, rounding: bool) -> object:
+	if value is None:
+		return None
+	shown, _cats = published_value(unit, value, {}, k if unit != "Number" else None, k, rounding)
+	return shown
+
+
+def published_achievement(baseline: object, target: float | None, actual: object, direction: str) -> tuple[float | None, str]:
+	"""% of target and light from published figures only: a hidden actual or baseline hides both
+	(a light beside a small target would give a hidden count away)."""
+	if isinstance(actual, str) or isinstance(baseline, str) or actual is None:
+		return None, "grey"
+	pct = achievement(baseline, target, actual, direction)
+	return pct, traffic_light(pct)

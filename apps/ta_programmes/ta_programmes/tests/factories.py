@@ -217,7 +217,36 @@ def as_user(email: str):
 	return _ctx()
 
 
+def request_file(state_name: str) -> str:
+	"""A private file standing for a state's written request for assistance."""
+	name = f"request-{frappe.scrub(state_name)}-_test.txt"
+	existing = frappe.db.get_value("File", {"file_name": name}, "file_url")
+	if existing:
+		return existing
+	return frappe.get_doc(
+		{"doctype": "File", "file_name": name, "is_private": 1, "content": f"Request for assistance from {state_name}"}
+	).insert(ignore_permissions=True).file_url
+
+
+def assess_needs(programme_name: str) -> None:
+	"""A needs assessment, with the state's request attached, for each state of the programme."""
+	doc = frappe.get_doc("TA Programme", programme_name)
+	for row in doc.beneficiary_states:
+		if frappe.db.exists("TA Needs Assessment", {"programme": programme_name, "beneficiary_state": row.beneficiary_state}):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "TA Needs Assessment", "programme": programme_name, "beneficiary_state": row.beneficiary_state,
+				"assessed_on": "2025-11-01", "requested_by": f"Ministry of Justice of {row.beneficiary_state}",
+				"request_date": "2025-10-01", "request_document": request_file(row.beneficiary_state),
+				"gaps": "No forensic laboratory _test", "priorities": "Evidence handling _test",
+			}
+		).insert(ignore_permissions=True)
+
+
 def set_status(name: str, status: str, as_: str, **values):
+	if status == "Under Review":
+		assess_needs(name)
 	with as_user(as_):
 		doc = frappe.get_doc("TA Programme", name)
 		doc.status = status

@@ -5,6 +5,7 @@ from frappe.utils import now_datetime
 
 from ta_programmes import oversight, scheduling
 from ta_programmes.core import lifecycle as L
+from ta_programmes.core import results as MR
 from ta_programmes.core import rules as R
 from ta_programmes.core import schedule as S
 from ta_programmes.enforce import as_date, as_datetime, rules
@@ -83,6 +84,9 @@ class TAActivity(Document):
 			R.check_member(self.beneficiary_state, scope["states"], _("Beneficiary state"), self.programme)
 			R.check_member(self.thematic_area, scope["themes"], _("Thematic area"), self.programme)
 			R.check_delivery_mode(self.delivery_mode, self.venue, self.city, self.online_link)
+			if self.result:
+				result = frappe.db.get_value("TA Result", self.result, ["level", "programme"], as_dict=True) or frappe._dict()
+				MR.check_activity_output(self.result, result.level, result.programme, self.programme)
 			R.check_unique(((r.idx, r.trainer, r.trainer_name or r.trainer) for r in self.trainers), _("Trainer"))
 			for row in self.trainers:
 				R.check_non_negative(_("Hours"), row.hours, row.idx)

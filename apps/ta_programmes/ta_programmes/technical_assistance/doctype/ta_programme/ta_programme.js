@@ -133,3 +133,66 @@ ta_programmes.add_oversight_buttons = function (frm) {
 		);
 	}
 };
+
+// Results, needs and lessons (api/results.programme_panel): read-only, built from the records.
+ta_programmes.render_results = function (frm) {
+	const field = frm.get_field("results_html");
+	if (!field || frm.is_new()) return;
+	const esc = frappe.utils.escape_html;
+	const num = (v) => (v === null || v === undefined ? "—" : esc(String(Math.round(v * 100) / 100)));
+	const light = (l) =>
+		`<span class="indicator-pill ${{ green: "green", amber: "orange", red: "red", grey: "gray" }[l]}">${esc(
+			{ green: __("on track"), amber: __("partly"), red: __("off track"), grey: __("no data") }[l]
+		)}</span>`;
+	frappe
+		.call({ method: "ta_programmes.api.results.programme_panel", args: { programme: frm.doc.name }, error_handlers: { 403: () => {} } })
+		.then((r) => {
+			const d = r.message;
+			if (!d) return;
+			const warnings = d.warnings.map((w) => `<div class="alert alert-warning">${esc(w)}</div>`).join("");
+			const needs = d.needs.length
+				? d.needs
+						.map(
+							(n) => `<li><b>${esc(n.beneficiary_state)}</b>: ${__("requested by {0} on {1}", [esc(n.requested_by), esc(n.request_date)])}
+							— <a href="/app/ta-needs-assessment/${encodeURIComponent(n.name)}">${__("assessment")}</a><br>
+							<span class="text-muted">${__("Gaps")}: ${esc(n.gaps)}</span></li>`
+						)
+						.join("")
+				: `<li class="text-muted">${__("No needs assessment yet: one per beneficiary state, with its request, before review.")}</li>`;
+			const rows = d.tracking
+				.map(
+					(t) => `<tr><td>${esc(t.result_code || "")} ${esc(t.level || "")}</td>
+					<td><a href="/app/ta-indicator/${encodeURIComponent(t.indicator)}">${esc(t.code)}</a> ${esc(t.title)}</td>
+					<td>${esc(t.period || "—")}</td><td class="text-right">${num(t.baseline)}</td><td class="text-right">${num(t.target)}</td>
+					<td class="text-right">${num(t.actual)}</td><td class="text-right">${t.achievement === null ? "—" : num(t.achievement) + "%"}</td>
+					<td>${light(t.light)}</td></tr>`
+				)
+				.join("");
+			const table = rows
+				? `<table class="table table-sm table-bordered"><caption>${__("Indicator tracking")}</caption><thead><tr>
+					<th scope="col">${__("Result")}</th><th scope="col">${__("Indicator")}</th><th scope="col">${__("Period")}</th>
+					<th scope="col">${__("Baseline")}</th><th scope="col">${__("Target")}</th><th scope="col">${__("Actual")}</th>
+					<th scope="col">${__("% of target")}</th><th scope="col">${__("Status")}</th></tr></thead><tbody>${rows}</tbody></table>`
+				: `<p class="text-muted">${__("No indicators yet.")} <a href="/app/ta-result/new?programme=${encodeURIComponent(frm.doc.name)}">${__("Add a result")}</a></p>`;
+			const fu = d.follow_ups;
+			const follow = `<p>${__("Follow-ups: {0} links issued, {1} answers ({2}), {3} human-rights concerns reported.", [
+				fu.invited, fu.answered, fu.rate === null ? "—" : fu.rate + "%", fu.concerns,
+			])}</p>`;
+			const lessons = d.lessons.length
+				? `<h5>${__("Lessons from earlier programmes in these states")}</h5><ul>` +
+				  d.lessons
+						.map(
+							(l) => `<li><a href="/app/ta-impact-review/${encodeURIComponent(l.name)}">${esc(l.programme_title || l.programme)}</a>
+							(${esc(l.reviewed_on)}): ${esc(l.lessons)}</li>`
+						)
+						.join("") + "</ul>"
+				: "";
+			field.$wrapper.html(`${warnings}<h5>${__("Needs assessments")}</h5><ul>${needs}</ul>${table}${follow}${lessons}`);
+		});
+};
+
+frappe.ui.form.on("TA Programme", {
+	refresh(frm) {
+		ta_programmes.render_results(frm);
+	},
+});

@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from ta_programmes import oversight
+from ta_programmes import oversight, results
 from ta_programmes.core import lifecycle as L
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, rules
@@ -73,6 +73,10 @@ class TAProgramme(Document):
 		if self.is_new() and not old and new == "Draft":
 			return
 		L.check_programme_transition(old, new)
+		if new != old and new == "Under Review":
+			results.check_ready_for_review(self)
+		if new != old and new == "Completed":
+			results.check_ready_for_completion(self)
 		if old == new:
 			if new in L.APPROVED_PROGRAMME_STATES:
 				self.flag_if_gate_broken()

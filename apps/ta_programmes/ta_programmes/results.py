@@ -1,0 +1,364 @@
+"""Monitoring and evaluation on a site: the queries and jobs around ``core.results``.
+
+- readiness: a programme goes to review with its needs assessed, and is completed with an
+  impact review (called by the programme controller);
+- the indicator tracking table of a programme (form, reports, impact review, public outputs);
+- follow-ups: created by the scheduler after delivery, one-time links, answers, response rate;
+- rosters: deleted once their retention ends;
+- lessons of earlier programmes for the same states.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections import defaultdict
+
+import frappe
+from frappe import _
+from frappe.utils import add_days, get_url, getdate, now_datetime, nowdate
+
+from ta_programmes.core import results as R
+from ta_programmes.core.errors import DuplicateRow
+from ta_programmes.enforce import rules
+from ta_programmes.exceptions import FollowUpLinkError
+
+ROSTER_ROLES = ("TA Administrator", "TA Programme Manager", "TA Programme Officer")
+
+
+def settings():
+	return frappe.get_cached_doc("TA Monitoring Settings")
+
+
+def intervals() -> tuple[int, ...]:
+	with rules():
+		return R.parse_intervals(settings().follow_up_months)
+
+
+def claim_key(doc, field: str, parts: tuple, what: str) -> None:
+	"""Set a unique key (``field`` carries a unique index, so two saves at once cannot both
+	pass) and refuse a second record for the same key with a clear message."""
+	key = "|".join(str(p or "") for p in parts)
+	doc.set(field, key)
+	other = frappe.db.get_value(doc.doctype, {field: key, "name": ("!=", doc.name or "")}, "name")
+	if other:
+		with rules():
+			raise DuplicateRow(_("{0} is already recorded in {1}."), what, other)
+
+
+# --- readiness -----------------------------------------------------------------------------------
+def check_ready_for_review(programme) -> None:
+	states = [r.beneficiary_state for r in programme.beneficiary_states]
+	assessed = {
+		a.beneficiary_state: bool(a.request_document)
+		for a in frappe.get_all(
+			"TA Needs Assessment", filters={"programme": programme.name}, fields=["beneficiary_state", "request_document"]
+		)
+	}
+	with rules():
+		R.check_needs_assessed(states, assessed)
+
+
+def check_ready_for_completion(programme) -> None:
+	reviewed = frappe.db.exists("TA Impact Review", {"programme": programme.name, "docstatus": 1})
+	with rules():
+		R.check_impact_reviewed(bool(reviewed))
+
+
+# --- indicator tracking ----------------------------------------------------------------------------
+def tracking(programmes: list[str]) -> list[dict]:
+	"""One row per indicator and reporting period of these programmes: baseline, target, actual
+	(the period's total, else the sum of its categories for a count), % of the way to target and
+	its traffic light."""
+	if not programmes:
+		return []
+	indicators = frappe.get_all(
+		"TA Indicator",
+		filters={"programme": ("in", programmes)},
+		fields=[
+			"name", "programme", "result", "result_level", "code", "title", "unit", "direction", "disaggregation",
+			"baseline_value", "baseline_date", "standard_indicator",
+		],
+		order_by="programme, code",
+	)
+	if not indicators:
+		return []
+	names = [i.name for i in indicators]
+	targets = defaultdict(list)
+	for t in frappe.get_all(
+		"TA Indicator Target", filters={"parent": ("in", names), "parenttype": "TA Indicator"},
+		fields=["parent", "period", "period_start", "period_end", "target_value"], order_by="period_start",
+	):
+		targets[t.parent].append(t)
+	actuals: dict[tuple[str, str], dict] = defaultdict(lambda: {"total": None, "categories": {}, "sample": None})
+	for a in frappe.get_all(
+		"TA Indicator Actual", filters={"indicator": ("in", names)}, fields=["indicator", "period", "category", "value", "sample_size"]
+	):
+		cell = actuals[(a.indicator, a.period)]
+		if a.category:
+			cell["categories"][a.category] = a.value
+		else:
+			cell["total"], cell["sample"] = a.value, a.sample_size
+	results = {
+		r.name: r for r in frappe.get_all("TA Result", filters={"programme": ("in", programmes)}, fields=["name", "code", "title", "level"])
+	}
+	rows = []
+	for ind in indicators:
+		for t in targets.get(ind.name) or [frappe._dict(period=None, period_start=None, period_end=None, target_value=None)]:
+			cell = actuals.get((ind.name, t.period)) if t.period else None
+			actual = R.headline(ind.unit, cell["total"], cell["categories"]) if cell else None
+			pct = R.achievement(ind.baseline_value, t.target_value, actual, ind.direction)
+			result = results.get(ind.result) or frappe._dict()
+			rows.append(
+				frappe._dict(
+					programme=ind.programme, indicator=ind.name, code=ind.code, title=ind.title, unit=ind.unit,
+					direction=ind.direction, result=ind.result, result_code=result.code, result_title=result.title,
+					level=result.level, baseline=ind.baseline_value, period=t.period, period_start=t.period_start,
+					period_end=t.period_end, target=t.target_value, actual=actual, achievement=pct,
+					light=R.traffic_light(pct) if (t.period_end and getdate(t.period_end) <= getdate()) or actual is not None else "grey",
+					categories=dict(cell["categories"]) if cell else {}, sample=cell["sample"] if cell else None,
+					standard_indicator=ind.standard_indicator,
+				)
+			)
+	return rows
+
+
+def latest_by_indicator(rows: list[dict]) -> list[dict]:
+	"""Each indicator's latest period with an actual (else its first period)."""
+	best: dict[str, dict] = {}
+	for r in rows:
+		current = best.get(r.indicator)
+		if current is None or (r.actual is not None and (current.actual is None or (r.period_start or "") > (current.period_start or ""))):
+			best[r.indicator] = r
+	return list(best.values())
+
+
+def light_counts(rows: list[dict]) -> dict[str, int]:
+	counts = dict.fromkeys(R.LIGHTS, 0)
+	for r in latest_by_indicator(rows):
+		counts[r.light] += 1
+	return counts
+
+
+# --- follow-ups ------------------------------------------------------------------------------------
+def token_hash(token: str) -> str:
+	return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_follow_ups(today=None) -> list[str]:
+	"""Daily: a follow-up round for each delivered activity whose round is due; its programme
+	officer gets a to-do, and the trainees on the roster their one-time links."""
+	today = getdate(today or nowdate())
+	months = intervals()
+	created = []
+	activities = frappe.get_all(
+		"TA Activity", filters={"status": "Delivered", "end": ("<=", add_days(today, -28))}, fields=["name", "end", "programme", "title"]
+	)
+	existing = defaultdict(set)
+	for f in frappe.get_all("TA Follow-up", filters={"activity": ("in", [a.name for a in activities] or [""])}, fields=["activity", "round_months"]):
+		existing[f.activity].add(f.round_months)
+	for a in activities:
+		for m, due in R.due_rounds(getdate(a.end), months, existing[a.name], today):
+			doc = frappe.get_doc({"doctype": "TA Follow-up", "status": "Open"})
+			doc.flags.scheduled = {"activity": a.name, "round_months": m, "due_on": due}
+			doc.insert(ignore_permissions=True)
+			created.append(doc.name)
+			officer = frappe.db.get_value("TA Programme", a.programme, "programme_officer")
+			if officer:
+				from frappe.desk.form.assign_to import add as assign
+
+				assign(
+					{
+						"assign_to": [officer], "doctype": "TA Follow-up", "name": doc.name, "date": due,
+						"description": _("{0}-month follow-up of {1}: send the links and watch the response rate.").format(m, a.title),
+					},
+					ignore_permissions=True,
+				)
+			if frappe.db.exists("TA Participant Roster", a.name):
+				send_links(doc.name, check=False)
+	return created
+
+
+def issue_links(follow_up: str, count: int) -> list[str]:
+	"""``count`` new one-time links; only their hashes are kept, none tied to a person."""
+	doc = frappe.get_doc("TA Follow-up", follow_up)
+	if doc.status != "Open":
+		frappe.throw(_("The follow-up is closed: no new links."), frappe.ValidationError, title=_("Follow-up Closed"))
+	issued = now_datetime()
+	expires = R.link_expiry(issued, int(settings().link_valid_days or R.FOLLOW_UP_LINK_DAYS))
+	tokens = [secrets.token_urlsafe(24) for _i in range(count)]
+	for token in tokens:
+		doc.append("invitations", {"token_hash": token_hash(token), "issued_on": issued, "expires_on": expires, "used": 0})
+	doc.flags.server_update = True
+	doc.save(ignore_permissions=True)
+	return [get_url(f"/follow-up/new?token={t}") for t in tokens]
+
+
+@frappe.whitelist(methods=["POST"])
+def make_links(follow_up: str, count: int | str = 1) -> list[str]:
+	"""Links to hand out without a roster (printed, read out, sent by the host institution):
+	shown once, never stored."""
+	from ta_programmes.api.args import int_arg
+
+	frappe.has_permission("TA Follow-up", "write", doc=follow_up, throw=True)
+	n = int_arg(count, _("Number of links"), 1, 500)
+	return issue_links(follow_up, n)
+
+
+@frappe.whitelist(methods=["POST"])
+def send_links(follow_up: str, check: bool = True) -> int:
+	"""E-mail a one-time link to everyone on the activity's roster who has not had one for this
+	round. The e-mail goes to the person; the stored link is a hash, tied to nobody."""
+	if check:
+		frappe.has_permission("TA Follow-up", "write", doc=follow_up, throw=True)
+	doc = frappe.get_doc("TA Follow-up", follow_up)
+	if not frappe.db.exists("TA Participant Roster", doc.activity):
+		frappe.throw(
+			_("Activity {0} has no participant roster: make links to hand out instead.").format(doc.activity),
+			frappe.ValidationError, title=_("No Roster"),
+		)
+	roster = frappe.get_doc("TA Participant Roster", doc.activity)
+	emails = sorted({(r.email or "").strip().lower() for r in roster.entries if r.email})
+	if doc.invited:
+		frappe.throw(_("The links of this round were sent already."), frappe.ValidationError, title=_("Already Sent"))
+	links = issue_links(follow_up, len(emails)) if emails else []
+	for email, link in zip(emails, links):
+		frappe.sendmail(
+			recipients=[email],
+			subject=_("Six questions about the training {0}").format(doc.activity_title),
+			message=_(
+				"<p>Some months ago you took part in <b>{0}</b>. Has it changed your work? Four short questions, no login, "
+				"your name is not recorded with your answers:</p><p><a href=\"{1}\">{1}</a></p>"
+				"<p>The link works once and expires in {2} days.</p>"
+			).format(frappe.utils.escape_html(doc.activity_title), link, int(settings().link_valid_days or R.FOLLOW_UP_LINK_DAYS)),
+			reference_doctype="TA Follow-up",
+			reference_name=doc.name,
+		)
+	return len(links)
+
+
+def refresh_counts(follow_up: str) -> None:
+	doc = frappe.get_doc("TA Follow-up", follow_up)
+	answers = frappe.get_all(
+		"TA Follow-up Response", filters={"follow_up": follow_up}, fields=["applied_skill", "cases", "hr_concern"]
+	)
+	invited = len(doc.invitations)
+	frappe.db.set_value(
+		"TA Follow-up", follow_up,
+		{
+			"invited": invited,
+			"responded": len(answers),
+			"response_rate": R.response_rate(invited, len(answers)) or 0,
+			"applied": sum(1 for a in answers if a.applied_skill == "Yes"),
+			"cases": sum(int(a.cases or 0) for a in answers),
+			"concerns": sum(1 for a in answers if a.hr_concern),
+		},
+	)
+
+
+def _invitation(token: str | None, lock: bool):
+	if not isinstance(token, str) or not token or len(token) > 200:
+		return None
+	rows = frappe.db.sql(
+		"""select i.name, i.used, i.expires_on, f.name as follow_up, f.status, f.activity, f.programme, f.round_months
+		from `tabTA Follow-up Invitation` i join `tabTA Follow-up` f on f.name = i.parent and i.parenttype = 'TA Follow-up'
+		where i.token_hash = %s""" + (" for update" if lock else ""),
+		token_hash(token),
+		as_dict=True,
+	)
+	return rows[0] if rows else None
+
+
+def _problem(found) -> str | None:
+	return R.link_problem(
+		bool(found), bool(found and found.used), found.expires_on if found else None, bool(found and found.status == "Open"), now_datetime()
+	)
+
+
+def claim_link(token: str | None) -> dict:
+	"""The open follow-up a link answers, its invitation row locked until the answer's transaction
+	ends (a link sent twice at once is used once); refused with a message naming nobody."""
+	found = _invitation(token, lock=True)
+	problem = _problem(found)
+	if problem:
+		frappe.throw(_(R.LINK_MESSAGES[problem]), FollowUpLinkError, title=_("Link Not Valid"))
+	return found
+
+
+def use_link(invitation: str) -> None:
+	frappe.db.set_value("TA Follow-up Invitation", invitation, "used", 1, update_modified=False)
+
+
+def link_problem(token: str | None) -> str | None:
+	"""For the follow-up page: None when the link can be answered, else "invalid", "used" or
+	"expired" (a plain read; the answer's insert checks again under a lock)."""
+	return _problem(_invitation(token, lock=False))
+
+
+# --- rosters -------------------------------------------------------------------------------------
+def purge_rosters(today=None) -> list[str]:
+	"""Daily: participant rosters past their retention date are deleted (names and contacts)."""
+	gone = frappe.get_all("TA Participant Roster", filters={"retention_until": ("<", getdate(today or nowdate()))}, pluck="name")
+	for name in gone:
+		frappe.delete_doc("TA Participant Roster", name, ignore_permissions=True, delete_permanently=True)
+		frappe.get_doc(
+			{"doctype": "Comment", "comment_type": "Info", "reference_doctype": "TA Activity", "reference_name": name,
+			 "content": _("Participant roster deleted: its retention period ended.")}
+		).insert(ignore_permissions=True)
+	return gone
+
+
+# --- daily job -------------------------------------------------------------------------------------
+def daily() -> None:
+	create_follow_ups()
+	purge_rosters()
+
+
+# --- lessons -------------------------------------------------------------------------------------
+def earlier_lessons(programme: str) -> list[dict]:
+	"""Submitted impact reviews of other programmes sharing a beneficiary state with this one."""
+	states = frappe.get_all(
+		"TA Programme State", filters={"parent": programme, "parenttype": "TA Programme"}, pluck="beneficiary_state"
+	)
+	if not states:
+		return []
+	others = set(
+		frappe.get_all(
+			"TA Programme State",
+			filters={"beneficiary_state": ("in", states), "parenttype": "TA Programme", "parent": ("!=", programme)},
+			pluck="parent",
+		)
+	)
+	if not others:
+		return []
+	return frappe.get_all(
+		"TA Impact Review",
+		filters={"programme": ("in", list(others)), "docstatus": 1},
+		fields=["name", "programme", "programme_title", "reviewed_on", "what_worked", "lessons", "concerns_observed", "on_track", "missed", "indicators"],
+		order_by="reviewed_on desc",
+	)
+
+
+def theme_categories(programme: str) -> list[str]:
+	themes = frappe.get_all("TA Programme Theme", filters={"parent": programme, "parenttype": "TA Programme"}, pluck="thematic_area")
+	return frappe.get_all("TA Thematic Area", filters={"name": ("in", themes or [""])}, pluck="category")
+
+
+def balance_of(programmes: list[str]) -> R.Balance:
+	rows = frappe.get_all(
+		"TA Activity",
+		filters={"programme": ("in", programmes or [""]), "status": ("!=", "Cancelled")},
+		fields=["category", "institution_type", "trainer_hours", "planned_participants"],
+	)
+	from ta_programmes.core.constants import THEME_CATEGORIES
+
+	return R.balance(((r.category, r.institution_type, 1) for r in rows), THEME_CATEGORIES)
+
+
+def warnings_for(programme: str) -> list[str]:
+	shares = balance_of([programme]).categories
+	target = settings().min_prevention_share
+	from ta_programmes.core.i18n import render
+
+	return [render(w, _) for w in R.balance_warnings(theme_categories(programme), shares if any(shares.values()) else None, target)]
+

@@ -1,0 +1,5 @@
+from ta_programmes.permissions import ChildRow
+
+
+class TAFollowupInvitation(ChildRow):
+	pass

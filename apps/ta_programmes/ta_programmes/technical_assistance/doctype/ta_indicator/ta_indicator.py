@@ -1,0 +1,60 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from ta_programmes.core import results as R
+from ta_programmes.enforce import as_date, rules
+from ta_programmes.results import claim_key
+
+LIBRARY_FIELDS = ("definition", "unit", "direction", "disaggregation", "scale_min", "scale_max", "means_of_verification")
+
+
+class TAIndicator(Document):
+	def before_validate(self):
+		if self.standard_indicator and (self.is_new() or self.has_value_changed("standard_indicator")):
+			library = frappe.get_doc("TA Standard Indicator", self.standard_indicator)
+			for field in LIBRARY_FIELDS:
+				if not self.get(field) or self.is_new():
+					self.set(field, library.get(field))
+			self.title = self.title or library.indicator_name
+
+	def validate(self):
+		self.code = (self.code or "").strip()
+		programme = frappe.db.get_value("TA Programme", self.programme, ["planned_start", "planned_end"], as_dict=True) or {}
+		with rules():
+			R.check_scale(self.unit, self.scale_min, self.scale_max)
+			R.check_value(_("Baseline"), self.unit, self.baseline_value, self.scale_min, self.scale_max)
+			R.check_periods(
+				[R.Period((r.period or "").strip(), as_date(r.period_start), as_date(r.period_end)) for r in self.targets],
+				as_date(programme.get("planned_start")), as_date(programme.get("planned_end")),
+			)
+			for r in self.targets:
+				r.period = (r.period or "").strip()
+				R.check_value(_("Target"), self.unit, r.target_value, self.scale_min, self.scale_max, row=r.idx)
+		self.check_recorded_actuals()
+		claim_key(self, "indicator_key", (self.programme, self.code), _("Indicator {0} of programme {1}").format(self.code, self.programme))
+
+	def check_recorded_actuals(self):
+		"""Actuals already recorded keep their period and stay valid under the indicator's unit."""
+		if self.is_new():
+			return
+		periods = {r.period for r in self.targets}
+		for a in frappe.get_all("TA Indicator Actual", filters={"indicator": self.name}, fields=["name", "period", "value", "category"]):
+			if a.period not in periods:
+				frappe.throw(
+					_("Actual {0} is recorded for the period {1}: keep that period.").format(a.name, a.period),
+					frappe.ValidationError, title=_("Period in Use"),
+				)
+			with rules():
+				R.check_value(_("Actual {0}").format(a.name), self.unit, a.value, self.scale_min, self.scale_max)
+		if self.has_value_changed("disaggregation") and frappe.db.exists("TA Indicator Actual", {"indicator": self.name, "category": ("is", "set")}):
+			frappe.throw(_("Actuals are recorded by category: the disaggregation stays."), frappe.ValidationError, title=_("Disaggregation in Use"))
+
+	def on_update(self):
+		if self.has_value_changed("unit") or self.has_value_changed("disaggregation"):
+			for name in frappe.get_all("TA Indicator Actual", filters={"indicator": self.name}, pluck="name"):
+				frappe.db.set_value("TA Indicator Actual", name, {"unit": self.unit, "disaggregation": self.disaggregation}, update_modified=False)
+
+	def on_trash(self):
+		if frappe.db.exists("TA Indicator Actual", {"indicator": self.name}):
+			frappe.throw(_("Actuals are recorded for this indicator; delete them first."), frappe.LinkExistsError, title=_("Indicator in Use"))

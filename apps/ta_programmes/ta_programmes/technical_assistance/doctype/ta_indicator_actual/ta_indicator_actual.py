@@ -1,0 +1,61 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import now_datetime
+
+from ta_programmes.core import results as R
+from ta_programmes.core import rules as CR
+from ta_programmes.core.errors import MissingValue
+from ta_programmes.enforce import rules
+from ta_programmes.results import claim_key
+
+
+class TAIndicatorActual(Document):
+	def validate(self):
+		if not self.indicator:
+			return  # mandatory: Frappe says so next
+		indicator = frappe.get_doc("TA Indicator", self.indicator)
+		self.period = (self.period or "").strip()
+		self.category = (self.category or "").strip() or None
+		periods = [r.period for r in indicator.targets]
+		with rules():
+			CR.check_member(self.period, periods, _("Period"), _("the reporting periods of indicator {0}").format(indicator.code))
+			R.check_category(indicator.disaggregation, self.category, self.categories(indicator))
+			R.check_value(_("Actual"), indicator.unit, self.value, indicator.scale_min, indicator.scale_max)
+			CR.check_non_negative(_("Measured over"), self.sample_size)
+			if indicator.unit in ("Percentage", "Yes/No") and not self.category and not self.sample_size:
+				raise MissingValue(_("Say how many people the {0} was measured over."), _(indicator.unit).lower())
+			if not self.evidence_file and not (self.evidence_link or "").strip():
+				raise MissingValue(_("Attach the evidence or give a link to it (means of verification: {0})."), indicator.means_of_verification or "—")
+			if self.evidence_link:
+				CR.check_https_url(_("Evidence link"), self.evidence_link.strip())
+			self.check_sums(indicator)
+		claim_key(
+			self, "actual_key", (self.indicator, self.period, self.category),
+			_("The actual of indicator {0} for {1}{2}").format(indicator.code, self.period, f" ({self.category})" if self.category else ""),
+		)
+		self.recorded_by = frappe.session.user
+		self.recorded_on = now_datetime()
+
+	@staticmethod
+	def categories(indicator) -> tuple[str, ...]:
+		from ta_programmes.core.constants import INSTITUTION_TYPES
+
+		states = frappe.get_all(
+			"TA Programme State", filters={"parent": indicator.programme, "parenttype": "TA Programme"}, pluck="beneficiary_state"
+		)
+		return R.categories_for(indicator.disaggregation, INSTITUTION_TYPES, states)
+
+	def check_sums(self, indicator):
+		others = frappe.get_all(
+			"TA Indicator Actual",
+			filters={"indicator": self.indicator, "period": self.period, "name": ("!=", self.name or "")},
+			fields=["category", "value"],
+		)
+		total = next((o.value for o in others if not o.category), None)
+		cats = {o.category: o.value for o in others if o.category}
+		if self.category:
+			cats[self.category] = self.value
+		else:
+			total = self.value
+		R.check_category_sums(indicator.unit, total, cats)

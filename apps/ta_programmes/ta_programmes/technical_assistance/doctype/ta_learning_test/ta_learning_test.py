@@ -1,0 +1,29 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+
+from ta_programmes.core import results as R
+from ta_programmes.core import rules as CR
+from ta_programmes.enforce import rules
+
+
+class TALearningTest(Document):
+	def validate(self):
+		if not self.activity:
+			return  # mandatory: Frappe says so next
+		status = frappe.db.get_value("TA Activity", self.activity, "status")
+		if status == "Cancelled":
+			frappe.throw(_("Activity {0} was cancelled: nobody took this test.").format(self.activity), frappe.ValidationError, title=_("Activity Cancelled"))
+		with rules():
+			CR.check_positive(_("Highest score"), self.max_score)
+			for r in self.scores:
+				r.participant_code = R.check_participant_code(r.participant_code, row=r.idx)
+				R.check_score(_("Pre-test score"), r.pre_score, self.max_score, row=r.idx)
+				R.check_score(_("Post-test score"), r.post_score, self.max_score, row=r.idx)
+			CR.check_unique(((r.idx, r.participant_code, r.participant_code) for r in self.scores), _("Participant code"))
+		for r in self.scores:
+			r.gain = (r.post_score - r.pre_score) if r.pre_score is not None and r.post_score is not None else None
+		gain = R.knowledge_gain(((r.pre_score, r.post_score) for r in self.scores), self.max_score)
+		self.paired, self.mean_pre, self.mean_post, self.mean_gain, self.normalised_gain = (
+			gain.paired, gain.mean_pre, gain.mean_post, gain.mean_gain, gain.normalised_gain
+		)

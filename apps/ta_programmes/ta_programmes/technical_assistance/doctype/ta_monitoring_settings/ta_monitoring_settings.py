@@ -1,0 +1,21 @@
+from frappe import _
+from frappe.model.document import Document
+
+from ta_programmes.core import results as R
+from ta_programmes.core import rules as CR
+from ta_programmes.core.errors import InvalidValue
+from ta_programmes.enforce import rules
+
+
+class TAMonitoringSettings(Document):
+	def validate(self):
+		with rules():
+			months = R.parse_intervals(self.follow_up_months)
+			self.follow_up_months = ", ".join(str(m) for m in months)
+			CR.check_positive(_("Links valid for (days)"), self.link_valid_days)
+			if (self.roster_retention_months or 0) < max(months):
+				raise InvalidValue(
+					_("Rosters are kept at least until the last follow-up ({0} months after delivery)."), max(months)
+				)
+			if self.min_prevention_share is not None and not 0 <= self.min_prevention_share <= 100:
+				raise InvalidValue(_("The policy target is a percentage between 0 and 100."))

@@ -1,0 +1,47 @@
+import frappe
+from frappe import _
+from frappe.model.document import Document
+from frappe.utils import getdate
+
+from ta_programmes.core import rules as CR
+from ta_programmes.enforce import as_date, rules
+from ta_programmes.results import claim_key
+
+# The reviewers read the assessment when the programme goes to review: from then on it is part of
+# the record and changes only while the programme is back in Draft or suspended.
+EDITABLE_WHILE = ("Draft", "Suspended")
+
+
+class TANeedsAssessment(Document):
+	def validate(self):
+		if not self.programme or not self.beneficiary_state:
+			return  # mandatory: Frappe says so next
+		states = frappe.get_all(
+			"TA Programme State", filters={"parent": self.programme, "parenttype": "TA Programme"}, pluck="beneficiary_state"
+		)
+		with rules():
+			CR.check_member(self.beneficiary_state, states, _("Beneficiary state"), _("the states of programme {0}").format(self.programme))
+			CR.check_date_order(as_date(self.request_date), as_date(self.assessed_on), _("Request date"), _("Assessed on"))
+			CR.check_not_future(_("Assessed on"), as_date(self.assessed_on), getdate())
+		self.check_programme_open()
+		claim_key(
+			self, "assessment_key", (self.programme, self.beneficiary_state),
+			_("The needs assessment of {0} for programme {1}").format(self.beneficiary_state, self.programme),
+		)
+
+	def check_programme_open(self):
+		programmes = {self.programme}
+		if not self.is_new():
+			before = self.get_doc_before_save()
+			if before:
+				programmes.add(before.programme)
+		for name in programmes:
+			status = frappe.db.get_value("TA Programme", name, "status")
+			if status not in EDITABLE_WHILE:
+				frappe.throw(
+					_("Programme {0} is {1}: its reviewers have read this assessment, which changes only while the programme is in Draft or suspended.").format(name, _(status)),
+					frappe.ValidationError, title=_("Assessment Locked"),
+				)
+
+	def on_trash(self):
+		self.check_programme_open()
