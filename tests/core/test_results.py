@@ -225,7 +225,7 @@ def test_a_published_count_never_shows_or_gives_away_a_small_figure(cats, extra,
 	total = sum(cats.values()) + extra
 	shown, by_cat = R.published_value("Number", total, cats, None, 5, rounding)
 	figures = [shown, *by_cat.values()]
-	for f, true in zip(figures, [total, *cats.values()]):
+	for f, true in zip(figures, [total, *cats.values()], strict=True):
 		assert not (isinstance(f, int) and 0 < true < 5), (figures, cats)
 	hidden = [c for c, f in by_cat.items() if isinstance(f, str)]
 	# one hidden category beside a published total and published others would be derivable, unless the

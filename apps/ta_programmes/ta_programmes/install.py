@@ -6,19 +6,35 @@ created when missing and their category and DAC code kept in step on every migra
 
 import frappe
 
-from ta_programmes.core.constants import THEMATIC_AREAS
+from ta_programmes.core.constants import STANDARD_INDICATORS, THEMATIC_AREAS
 
-SINGLES_WITH_DEFAULTS = ("TA Oversight Policy", "TA Transparency Settings", "TA Scheduling Settings")
+SINGLES_WITH_DEFAULTS = ("TA Oversight Policy", "TA Transparency Settings", "TA Scheduling Settings", "TA Monitoring Settings")
 
 
 def after_install():
 	sync_thematic_areas()
+	sync_standard_indicators()
 	save_single_defaults()
 
 
 def after_migrate():
 	sync_thematic_areas()
+	sync_standard_indicators()
 	save_single_defaults()
+
+
+def sync_standard_indicators():
+	"""The shipped indicator library: created when missing, never overwritten (a site may adapt it)."""
+	for code, name, category, unit, direction, disaggregation, definition, verification in STANDARD_INDICATORS:
+		if frappe.db.exists("TA Standard Indicator", code):
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "TA Standard Indicator", "code": code, "indicator_name": name, "category": category, "unit": unit,
+				"direction": direction, "disaggregation": disaggregation, "definition": definition,
+				"means_of_verification": verification,
+			}
+		).insert(ignore_permissions=True)
 
 
 def sync_thematic_areas():

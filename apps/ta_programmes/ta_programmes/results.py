@@ -140,6 +140,32 @@ def light_counts(rows: list[dict]) -> dict[str, int]:
 	return counts
 
 
+def published(programmes: list[str], k: int, rounding: bool) -> list[dict]:
+	"""The tracking rows as a public output or the donor view shows them: every figure through
+	``core.results.published_value`` (counts suppressed below k and rounded for Guests, averages
+	only over k people, categories only where safe), % of target and light from published
+	figures only."""
+	meta = {
+		i.name: i
+		for i in frappe.get_all(
+			"TA Indicator", filters={"programme": ("in", programmes or [""])}, fields=["name", "baseline_date", "disaggregation"]
+		)
+	}
+	out = []
+	for r in tracking(programmes):
+		actual, categories = R.published_value(r.unit, r.actual, r.categories, r.sample, k, rounding)
+		baseline = R.published_baseline(r.unit, r.baseline, k, rounding)
+		pct, light = R.published_achievement(baseline, r.target, actual, r.direction)
+		m = meta.get(r.indicator) or frappe._dict()
+		out.append(
+			frappe._dict(
+				r, actual=actual, categories=categories, baseline=baseline, achievement=pct, light=light,
+				baseline_date=m.baseline_date, disaggregation=m.disaggregation, sample=None,
+			)
+		)
+	return out
+
+
 # --- follow-ups ------------------------------------------------------------------------------------
 def token_hash(token: str) -> str:
 	return hashlib.sha256(token.encode()).hexdigest()
@@ -222,7 +248,7 @@ def send_links(follow_up: str, check: bool = True) -> int:
 	if doc.invited:
 		frappe.throw(_("The links of this round were sent already."), frappe.ValidationError, title=_("Already Sent"))
 	links = issue_links(follow_up, len(emails)) if emails else []
-	for email, link in zip(emails, links):
+	for email, link in zip(emails, links, strict=True):
 		frappe.sendmail(
 			recipients=[email],
 			subject=_("Six questions about the training {0}").format(doc.activity_title),

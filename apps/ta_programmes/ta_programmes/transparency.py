@@ -519,6 +519,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		{"label": _("Hours by outside experts"), "value": f"{round(100 * outside_hours / total_hours) if total_hours else 0}%"},
 		{"label": _("Budget of approved programmes"), "value": by_currency((p.currency, p.budget) for p in programmes)},
 	]
+	tables.append(results_table(f.programmes, {p.name: plain(p.title) for p in programmes}, k))
 	return {
 		"generated": frappe.utils.format_datetime(frappe.utils.now_datetime(), "yyyy-MM-dd HH:mm"),
 		"filters": f.label(),
@@ -536,7 +537,10 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		"methodology": _(
 			"Figures count activities marked Delivered, by the date they ended, under programmes that passed the oversight gate "
 			"(a human-rights review, OHCHR and civil-society sign-off). Trainer-hours are the hours recorded per trainer; "
-			"outside experts are trainers from academia, civil society and the private sector."
+			"outside experts are trainers from academia, civil society and the private sector. Results show each indicator of a "
+			"programme's results framework for its latest reporting period with a recorded actual, against its baseline and target; "
+			"% of target is the share of the way from baseline to target. Percentages and scores are shown only when measured over "
+			"enough people."
 		),
 		"suppression_note": _(
 			"To protect participants, counts below {0} are shown as “<{0}”, and further cells are hidden (“x”) where a hidden "
@@ -545,6 +549,36 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 			"or reviewer is named."
 		).format(k),
 	}
+
+
+def results_table(programmes: list[str], titles: dict[str, str], k: int) -> dict:
+	"""Results of the reported programmes: each indicator's latest period with a published actual
+	(else its first), for Guests (counts suppressed and rounded; see results.published)."""
+	from ta_programmes import results as M
+
+	rows = M.latest_by_indicator(M.published(programmes, k, rounding=True))
+	body = [
+		[
+			titles.get(r.programme, r.programme), f"{r.code} {plain(r.title)}", r.period or "", _figure(r.baseline), _figure(r.target),
+			_figure(r.actual), "" if r.achievement is None else f"{r.achievement:g}%",
+		]
+		for r in sorted(rows, key=lambda r: (titles.get(r.programme, ""), r.code or ""))
+	]
+	return {
+		"id": "results",
+		"title": _("Results: what changed"),
+		"headers": [_("Programme"), _("Indicator"), _("Period"), _("Baseline"), _("Target"), _("Actual"), _("% of target")],
+		"rows": body,
+		"footer": None,
+	}
+
+
+def _figure(value) -> str:
+	if value is None:
+		return ""
+	if isinstance(value, str):
+		return value
+	return f"{value:g}"
 
 
 def compact_amount(value: float) -> str:
@@ -632,6 +666,18 @@ def donor_view(donors: list[str]) -> list[dict]:
 		.run(as_dict=True)
 	)
 	by_programme = {c.programme: c for c in counts}
+	from ta_programmes import results as M
+
+	donor_results: dict[str, list[dict]] = {}
+	approved = [p.name for p in programmes if p.status in ("Approved", "Active", "Completed", "Suspended")]
+	for r in M.latest_by_indicator(M.published(approved, k, rounding=False)):
+		donor_results.setdefault(r.programme, []).append(
+			{
+				"indicator": f"{r.code} {plain(r.title)}", "period": r.period or "", "baseline": _figure(r.baseline),
+				"target": _figure(r.target), "actual": _figure(r.actual),
+				"achievement": "" if r.achievement is None else f"{r.achievement:g}%", "light": r.light,
+			}
+		)
 	out = []
 	for p in programmes:
 		c = by_programme.get(p.name) or frappe._dict(total=0, delivered=0, participants=0)
@@ -647,6 +693,7 @@ def donor_view(donors: list[str]) -> list[dict]:
 				"delivered": int(c.delivered or 0),
 				"participants": shown["p"],
 				"oversight": oversight_status(p),
+				"results": donor_results.get(p.name, []),
 			}
 		)
 	return out
@@ -706,6 +753,7 @@ def report_data(report: dict, title: str):
 		],
 		methodology=report["methodology"],
 		suppression_note=report["suppression_note"],
+		results=[dict(zip(("programme", "indicator", "period", "baseline", "target", "actual", "achievement"), r)) for r in rows("results")],
 	)
 
 

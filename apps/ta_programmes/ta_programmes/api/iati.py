@@ -90,4 +90,52 @@ def iati_activity(p, lookups: frappe._dict) -> I.IatiActivity:
 		hrdd_status=T.oversight_status(p),
 		hrdd_significance=0 if p.status == "Suspended" else 1,
 		last_updated=get_datetime(p.modified),
+		results=iati_results(p.name, int(T.settings().suppression_k or 5)),
 	)
+
+
+DIMENSION_NAMES = {"Sex": "sex", "Institution type": "institution type", "Beneficiary state": "beneficiary state"}
+
+
+def iati_results(programme: str, k: int) -> list[I.IatiResult]:
+	"""The programme's results framework as IATI ``result`` elements, every value as published to
+	Guests (results.published: suppressed below k, rounded, averages over k people only)."""
+	from ta_programmes import results as M
+	from ta_programmes.core import results as R
+
+	rows = M.published([programme], k, rounding=True)
+	by_result: dict[str, dict[str, list]] = {}
+	for r in rows:
+		by_result.setdefault(r.result, {}).setdefault(r.indicator, []).append(r)
+	out = []
+	for indicators in by_result.values():
+		first = next(iter(indicators.values()))[0]
+		items = []
+		for periods in indicators.values():
+			i = periods[0]
+			dimension = DIMENSION_NAMES.get(i.disaggregation)
+
+			def number(value):
+				return None if value is None or isinstance(value, str) else float(value)
+
+			items.append(
+				I.IatiIndicator(
+					title=f"{i.code} {T.plain(i.title)}",
+					measure=R.IATI_MEASURE[i.unit],
+					ascending=i.direction != "Decrease",
+					baseline_year=getdate(i.baseline_date).year if i.baseline_date else None,
+					baseline_date=getdate(i.baseline_date) if i.baseline_date else None,
+					baseline_value=number(i.baseline),
+					periods=[
+						I.IatiPeriod(
+							getdate(p.period_start), getdate(p.period_end), p.target,
+							[I.IatiActual(number(p.actual))]
+							+ [I.IatiActual(number(v), (dimension, str(c).lower())) for c, v in sorted(p.categories.items()) if dimension],
+						)
+						for p in periods
+						if p.period_start and p.period_end
+					],
+				)
+			)
+		out.append(I.IatiResult(R.IATI_RESULT_TYPE.get(first.level, "2"), f"{first.result_code} {T.plain(first.result_title)}", items))
+	return out

@@ -126,3 +126,53 @@ THEMATIC_AREAS = (
 	("Victim Support", "Prevention", "15160", "Support services and referral for victims of cybercrime."),
 	("Human-Rights & Data-Protection Safeguards", "Safeguards", "15160", "Human-rights safeguards, privacy and data protection in cybercrime work."),
 )
+
+# Standard indicators shipped with the app (a library officers pick from and adapt):
+# (code, name, category, unit, direction, disaggregation, definition, means of verification).
+STANDARD_INDICATORS = (
+	(
+		"SI-EVID-01", "Trained prosecutors who used electronic evidence in a case within 12 months", "Enforcement",
+		"Percentage", "Increase", "Sex",
+		"Share of prosecutors trained by the programme who, within 12 months of the training, relied on electronic evidence "
+		"obtained under judicial authorisation in at least one case.",
+		"Follow-up answers (12 months), checked against case-management records of the prosecution service.",
+	),
+	(
+		"SI-LAW-01", "Laws amended with human-rights safeguards", "Safeguards", "Number", "Increase", "None",
+		"Cybercrime or procedural laws adopted or amended during the programme that include safeguards required by "
+		"international human-rights law (legality, necessity, proportionality, judicial oversight, data protection).",
+		"Official gazette; OHCHR legal review of the adopted text.",
+	),
+	(
+		"SI-PART-01", "Women's share of participants", "Prevention", "Percentage", "Increase", "None",
+		"Women among all participants of activities delivered in the period.",
+		"Attendance sheets aggregated by the programme office.",
+	),
+	(
+		"SI-KNOW-01", "Knowledge gain of trained officials", "Enforcement", "Percentage", "Increase", "Institution type",
+		"Mean normalised gain between pre- and post-test of participants with both tests.",
+		"Learning tests recorded in the app under pseudonymous codes.",
+	),
+	(
+		"SI-APPL-01", "Trainees who applied the skill safely", "Safeguards", "Percentage", "Increase", "None",
+		"Share of follow-up respondents who applied what they learned and reported no human-rights concern.",
+		"Follow-up answers at 3, 6 and 12 months.",
+	),
+	(
+		"SI-CERT-01", "Incidents handled by the national CERT within its service level", "Prevention", "Percentage",
+		"Increase", "None",
+		"Share of reported incidents triaged and handled within the CERT's published service level.",
+		"CERT annual report; incident-tracking statistics.",
+	),
+	(
+		"SI-MLA-01", "Days to answer a mutual legal assistance request for electronic evidence", "Enforcement", "Number",
+		"Decrease", "None",
+		"Median number of days between receipt and answer of incoming MLA requests concerning electronic evidence.",
+		"Central authority's request register.",
+	),
+	(
+		"SI-VICT-01", "Victims of cybercrime referred to support services", "Prevention", "Number", "Increase", "Sex",
+		"People reporting cybercrime who were referred to a victim-support service.",
+		"Referral records of the police unit and the support services.",
+	),
+)

@@ -81,6 +81,15 @@ THEME_COLUMNS = (
 	("participants_total", _("Participants"), 1.4),
 	("trainer_hours", _("Trainer hours"), 1.4),
 )
+RESULT_COLUMNS = (
+	("programme", _("Programme"), 2.6),
+	("indicator", _("Indicator"), 3.6),
+	("period", _("Period"), 1.0),
+	("baseline", _("Baseline"), 1.1),
+	("target", _("Target"), 1.0),
+	("actual", _("Actual"), 1.0),
+	("achievement", _("% of target"), 1.2),
+)
 PROGRAMME_COLUMNS = (
 	("title", _("Programme"), 3.2),
 	("states", _("States"), 1.9),
@@ -92,7 +101,7 @@ PROGRAMME_COLUMNS = (
 )
 NUMERIC = {
 	"activities", "participants_women", "participants_men", "participants_other", "participants_total",
-	"trainer_hours", "budget", "spent", "programmes",
+	"trainer_hours", "budget", "spent", "programmes", "baseline", "target", "actual", "achievement",
 }  # fmt: skip
 
 PAGE = A4
@@ -125,6 +134,7 @@ class ReportData:
 	by_theme: list[dict] = field(default_factory=list)
 	programmes: list[dict] = field(default_factory=list)
 	overrides: list[dict] = field(default_factory=list)  # programme, organisation, justification, date
+	results: list[dict] = field(default_factory=list)  # as RESULT_COLUMNS, already published
 	methodology: str = ""
 	suppression_note: str = ""
 
@@ -249,6 +259,8 @@ def _story(data: ReportData, styles: dict) -> list[Flowable]:
 	story += _table(data.by_theme, THEME_COLUMNS, styles)
 	story += _section(_("Programmes"), styles)
 	story += _table(data.programmes, PROGRAMME_COLUMNS, styles)
+	story += _section(_("Results: what changed"), styles)
+	story += _table(data.results, RESULT_COLUMNS, styles)
 	story += _section(_("Overrides of civil-society objections"), styles)
 	story += _overrides(data.overrides, styles)
 	story += _section(_("Methodology"), styles)

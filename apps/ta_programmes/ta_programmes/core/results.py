@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 
 from dateutil.relativedelta import relativedelta
 
@@ -118,7 +119,7 @@ def check_periods(periods: Sequence[Period], programme_start: date | None, progr
 				i, p.label, p.start, p.end, programme_start, programme_end,
 			)
 	ordered = sorted(enumerate(periods, 1), key=lambda x: x[1].start)
-	for (i, a), (j, b) in zip(ordered, ordered[1:]):
+	for (i, a), (j, b) in pairwise(ordered):
 		if b.start <= a.end:
 			raise InvalidDateRange(_("Rows {0} and {1}: the periods {2} and {3} overlap."), i, j, a.label, b.label)
 

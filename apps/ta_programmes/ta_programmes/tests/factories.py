@@ -345,3 +345,52 @@ def race(actions: dict, refused: type[Exception]) -> dict[str, str]:
 	for t in threads:
 		t.join(timeout=60)
 	return results
+
+
+# --- monitoring and evaluation ---------------------------------------------------------------------
+def results_framework(programme_name: str, unit="Number", disaggregation="None", targets=None) -> dict:
+	"""An outcome, an output serving it and one indicator of the outcome with targets for 2026
+	and 2027; returns their names."""
+	suffix = frappe.generate_hash(length=4)
+	outcome = frappe.get_doc(
+		{"doctype": "TA Result", "programme": programme_name, "level": "Outcome", "code": f"1-{suffix}", "title": "Prosecutors use e-evidence _test"}
+	).insert()
+	output = frappe.get_doc(
+		{
+			"doctype": "TA Result", "programme": programme_name, "level": "Output", "parent_result": outcome.name,
+			"code": f"1.1-{suffix}", "title": "Prosecutors trained _test",
+		}
+	).insert()
+	indicator = frappe.get_doc(
+		{
+			"doctype": "TA Indicator", "result": outcome.name, "code": f"OC1-{suffix}", "title": "Prosecutors using e-evidence _test",
+			"definition": "Trained prosecutors who used electronic evidence in a case", "means_of_verification": "Case files",
+			"unit": unit, "direction": "Increase", "disaggregation": disaggregation, "baseline_value": 2 if unit == "Number" else 10,
+			"baseline_date": "2025-12-01", "baseline_source": "Needs assessment",
+			"targets": targets
+			or [
+				{"period": "2026", "period_start": "2026-01-01", "period_end": "2026-12-31", "target_value": 20 if unit == "Number" else 40},
+				{"period": "2027", "period_start": "2027-01-01", "period_end": "2027-12-31", "target_value": 40 if unit == "Number" else 70},
+			],
+		}
+	).insert()
+	return {"outcome": outcome.name, "output": output.name, "indicator": indicator.name}
+
+
+def actual(indicator: str, period="2026", value=12, category=None, **kw):
+	return frappe.get_doc(
+		{
+			"doctype": "TA Indicator Actual", "indicator": indicator, "period": period, "value": value, "category": category,
+			"evidence_link": "https://evidence.example.org/case-files", **kw,
+		}
+	).insert()
+
+
+def delivered_activity(programme_name: str, title="Delivered _test", end="2026-03-06 12:00:00", **kw) -> str:
+	"""An activity of an approved programme, delivered (its session ended ``end``)."""
+	start = end[:10] + " 09:00:00"
+	name = activity_doc(programme_name, title=f"{title} {frappe.generate_hash(length=4)}", status="Scheduled", start=start, end=end, **kw).insert().name
+	doc = frappe.get_doc("TA Activity", name)
+	doc.update({"status": "Delivered", "actual_participants": 20, "participants_women": 9, "participants_men": 11})
+	doc.save()
+	return name

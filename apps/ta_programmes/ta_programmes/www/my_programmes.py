@@ -17,5 +17,6 @@ def get_context(context):
 	context.title = _("Programmes we fund")
 	context.donors = donors
 	context.programmes = T.donor_view(donors) if donors else []
+	context.k = int(T.settings().suppression_k or 5)
 	context.show_sidebar = 0
 	return context

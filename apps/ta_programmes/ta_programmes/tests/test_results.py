@@ -1,0 +1,379 @@
+"""Monitoring and evaluation on a real site: every path of the results framework, needs
+assessments, learning tests, rosters, follow-ups (scheduler, links, the Guest web form), impact
+reviews and the published results (page, donor view, IATI)."""
+
+from __future__ import annotations
+
+import json
+from unittest.mock import patch
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+from frappe.utils import add_days, now_datetime
+
+from ta_programmes import results as M
+from ta_programmes.exceptions import (
+	DuplicateRowError,
+	FollowUpLinkError,
+	InvalidDateRangeError,
+	InvalidIndicatorValueError,
+	InvalidResultLinkError,
+	InvalidValueError,
+	MissingValueError,
+	NegativeValueError,
+	NotInProgrammeError,
+	NotReadyError,
+)
+from ta_programmes.tests import factories as f
+
+
+def iati_schema():
+	import importlib.util
+	import os
+
+	from lxml import etree
+
+	spec = importlib.util.find_spec("iati")
+	xsd = os.path.join(os.path.dirname(spec.origin), "resources/standard/2-03/schemas/iati-activities-schema.xsd")
+	return etree.XMLSchema(etree.parse(xsd))
+
+
+def web_form_answer(token: str, **answers):
+	"""The Guest submission of the /follow-up web form, through Frappe's own endpoint."""
+	from frappe.website.doctype.web_form.web_form import accept
+
+	frappe.set_user("Guest")
+	try:
+		return accept("follow-up", json.dumps({"token": token, "applied_skill": "Yes", "cases": 3, **answers}))
+	finally:
+		frappe.set_user("Administrator")
+
+
+class TestNeedsAssessment(FrappeTestCase):
+	def test_review_needs_every_state_assessed_with_its_request(self):
+		name = f.programme(title=f"Needs _test {frappe.generate_hash(length=5)}")
+		with f.as_user(f.officer()):
+			doc = frappe.get_doc("TA Programme", name)
+			doc.status = "Under Review"
+			with self.assertRaises(NotReadyError) as e:
+				doc.save()
+		self.assertIn("Kenya", str(e.exception))
+		f.assess_needs(name)
+		f.set_status(name, "Under Review", f.officer())
+		self.assertEqual(frappe.db.get_value("TA Programme", name, "status"), "Under Review")
+
+	def test_an_assessment_is_for_a_state_of_the_programme_and_is_locked_once_reviewers_read_it(self):
+		name = f.under_review("Needs lock _test")
+		values = {
+			"doctype": "TA Needs Assessment", "programme": name, "assessed_on": "2025-11-01", "requested_by": "Ministry",
+			"request_date": "2025-10-01", "request_document": f.request_file("Peru"), "gaps": "g", "priorities": "p",
+		}
+		with self.assertRaises(NotInProgrammeError):
+			frappe.get_doc({**values, "beneficiary_state": f.state("Peru", "Latin American & Caribbean")}).insert()
+		existing = frappe.get_doc("TA Needs Assessment", {"programme": name, "beneficiary_state": "Kenya"})
+		existing.gaps = "rewritten after the reviewers read it"
+		with self.assertRaises(frappe.ValidationError):
+			existing.save()
+		with self.assertRaises(frappe.ValidationError):
+			existing.delete()
+		with self.assertRaises(DuplicateRowError):
+			frappe.get_doc({**values, "programme": name, "beneficiary_state": "Kenya"}).insert()
+
+
+class TestResultsFramework(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.programme = f.approved("Framework _test")
+		cls.framework = f.results_framework(cls.programme)
+
+	def test_an_output_serves_an_outcome_of_the_same_programme(self):
+		other = f.approved("Framework other _test")
+		with self.assertRaises(InvalidResultLinkError):
+			frappe.get_doc(
+				{"doctype": "TA Result", "programme": other, "level": "Output", "parent_result": self.framework["outcome"], "code": "9", "title": "x"}
+			).insert()
+		with self.assertRaises(InvalidResultLinkError):
+			frappe.get_doc(
+				{"doctype": "TA Result", "programme": self.programme, "level": "Output", "parent_result": self.framework["output"], "code": "9", "title": "x"}
+			).insert()
+		with self.assertRaises(DuplicateRowError):
+			code = frappe.db.get_value("TA Result", self.framework["outcome"], "code")
+			frappe.get_doc({"doctype": "TA Result", "programme": self.programme, "level": "Outcome", "code": code, "title": "x"}).insert()
+
+	def test_an_activity_serves_an_output_of_its_programme(self):
+		with self.assertRaises(InvalidResultLinkError):
+			f.activity_doc(self.programme, title="Serves an outcome _test", result=self.framework["outcome"]).insert()
+		name = f.activity_doc(self.programme, title="Serves the output _test", result=self.framework["output"]).insert().name
+		self.assertEqual(frappe.db.get_value("TA Activity", name, "result"), self.framework["output"])
+
+	def test_targets_stay_inside_the_programme_and_fit_the_unit(self):
+		doc = frappe.get_doc("TA Indicator", self.framework["indicator"])
+		doc.append("targets", {"period": "2028", "period_start": "2028-01-01", "period_end": "2028-12-31", "target_value": 5})
+		with self.assertRaises(InvalidDateRangeError):
+			doc.save()
+		with self.assertRaises(InvalidIndicatorValueError):
+			f.results_framework(self.programme, unit="Percentage", targets=[
+				{"period": "2026", "period_start": "2026-01-01", "period_end": "2026-12-31", "target_value": 120}
+			])
+
+	def test_an_actual_is_recorded_once_per_period_with_evidence_and_fits_the_unit(self):
+		framework = f.results_framework(self.programme, disaggregation="Sex")
+		ind = framework["indicator"]
+		first = f.actual(ind, value=14)
+		self.assertEqual(first.recorded_by, "Administrator")
+		with self.assertRaises(DuplicateRowError):
+			f.actual(ind, value=15)
+		with self.assertRaises(NegativeValueError):
+			f.actual(ind, period="2027", value=-1)
+		with self.assertRaises(frappe.ValidationError):
+			f.actual(ind, period="2031", value=1)
+		with self.assertRaises(MissingValueError):
+			f.actual(ind, period="2027", value=3, evidence_link=None)
+		f.actual(ind, value=8, category="Women")
+		with self.assertRaises(InvalidIndicatorValueError):
+			f.actual(ind, value=7, category="Men")  # 8 + 7 > 14
+		with self.assertRaises(InvalidIndicatorValueError):
+			f.actual(ind, value=1, category="Police")  # not a category of "Sex"
+		self.assertEqual(frappe.db.count("TA Indicator Actual", {"indicator": ind}), 2)
+
+	def test_a_percentage_needs_the_number_of_people_it_was_measured_over(self):
+		ind = f.results_framework(self.programme, unit="Percentage")["indicator"]
+		with self.assertRaises(MissingValueError):
+			f.actual(ind, value=40)
+		with self.assertRaises(InvalidIndicatorValueError):
+			f.actual(ind, value=140, sample_size=20)
+		f.actual(ind, value=40, sample_size=20)
+
+	def test_tracking_shows_percent_of_target_and_light(self):
+		framework = f.results_framework(self.programme)
+		f.actual(framework["indicator"], value=11)  # baseline 2, target 20: half-way
+		rows = [r for r in M.tracking([self.programme]) if r.indicator == framework["indicator"]]
+		first = next(r for r in rows if r.period == "2026")
+		self.assertEqual((first.actual, first.achievement, first.light), (11, 50.0, "red"))
+		report = frappe.get_attr("ta_programmes.technical_assistance.report.ta_indicator_progress.ta_indicator_progress.execute")
+		_columns, data, _msg, chart = report({"programme": self.programme})
+		self.assertTrue(any(r.indicator == framework["indicator"] for r in data))
+		self.assertEqual(chart["data"]["labels"], ["2026", "2027"])
+
+	def test_server_owned_figures_cannot_be_sent(self):
+		ind = f.results_framework(self.programme)["indicator"]
+		doc = frappe.get_doc(
+			{
+				"doctype": "TA Indicator Actual", "indicator": ind, "period": "2027", "value": 5, "recorded_by": "Guest",
+				"recorded_on": "2001-01-01", "evidence_link": "https://evidence.example.org/x",
+			}
+		).insert()
+		self.assertEqual(doc.recorded_by, "Administrator")
+		self.assertNotEqual(str(doc.recorded_on)[:4], "2001")
+
+
+class TestLearning(FrappeTestCase):
+	def test_scores_are_pseudonymous_on_the_scale_and_gain_counts_pairs(self):
+		activity = f.delivered_activity(f.approved("Learning _test"))
+		values = {"doctype": "TA Learning Test", "activity": activity, "max_score": 20}
+		with self.assertRaises(InvalidValueError):
+			frappe.get_doc({**values, "scores": [{"participant_code": "Amina Diallo", "pre_score": 5, "post_score": 9}]}).insert()
+		with self.assertRaises(InvalidIndicatorValueError):
+			frappe.get_doc({**values, "scores": [{"participant_code": "P-1", "pre_score": 5, "post_score": 21}]}).insert()
+		with self.assertRaises(DuplicateRowError):
+			frappe.get_doc({**values, "scores": [{"participant_code": "P-1"}, {"participant_code": "p-1"}]}).insert()
+		doc = frappe.get_doc(
+			{
+				**values, "paired": 99,
+				"scores": [
+					{"participant_code": "p-1", "pre_score": 8, "post_score": 14},
+					{"participant_code": "P-2", "pre_score": 10, "post_score": 20},
+					{"participant_code": "P-3", "pre_score": 12},  # left before the post-test
+				],
+			}
+		).insert()
+		self.assertEqual((doc.paired, doc.mean_gain, doc.scores[0].participant_code), (2, 8.0, "P-1"))
+		self.assertEqual(doc.normalised_gain, 75.0)  # (6/12 + 10/10) / 2
+
+
+class TestFollowUps(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.programme = f.approved("Follow-up _test")
+		cls.activity = f.delivered_activity(cls.programme)
+
+	def follow_up(self, months=3):
+		M.create_follow_ups(today="2026-11-30")
+		return frappe.get_value("TA Follow-up", {"activity": self.activity, "round_months": months}, "name")
+
+	def test_the_scheduler_creates_the_due_rounds_once_and_tasks_the_officer(self):
+		created = M.create_follow_ups(today="2026-11-30")
+		rounds = frappe.get_all("TA Follow-up", filters={"activity": self.activity}, pluck="round_months")
+		self.assertEqual(sorted(rounds), [3, 6])  # delivered in March: 12 months are not due yet
+		self.assertFalse(set(M.create_follow_ups(today="2026-11-30")) & set(created))
+		officer = frappe.db.get_value("TA Programme", self.programme, "programme_officer")
+		self.assertTrue(frappe.db.exists("ToDo", {"reference_type": "TA Follow-up", "allocated_to": officer, "status": "Open"}))
+
+	def test_follow_ups_are_not_created_by_hand(self):
+		with self.assertRaises(frappe.PermissionError):
+			frappe.get_doc({"doctype": "TA Follow-up", "activity": self.activity, "round_months": 1}).insert()
+
+	def test_a_link_is_answered_once_without_login_and_nothing_ties_the_answer_to_a_person(self):
+		fu = self.follow_up()
+		token_a, token_b = (link.split("token=")[1] for link in M.issue_links(fu, 2))
+		response = web_form_answer(token_a, hr_concern=1, concern_details="Unit used the tools on journalists _test")
+		self.assertEqual(response.follow_up, fu)
+		stored = frappe.get_doc("TA Follow-up Response", response.name)
+		self.assertFalse(stored.token)
+		self.assertEqual(stored.owner, "Guest")
+		self.assertNotIn(token_a, json.dumps(stored.as_dict(), default=str))
+		self.assertFalse(frappe.db.exists("TA Follow-up Invitation", {"token_hash": token_a}))
+		with self.assertRaises(FollowUpLinkError) as e:
+			web_form_answer(token_a)
+		self.assertIn("already been used", str(e.exception))
+		with self.assertRaises(FollowUpLinkError):
+			web_form_answer(token_b[:-2] + "xx")
+		counts = frappe.db.get_value("TA Follow-up", fu, ["invited", "responded", "response_rate", "concerns"], as_dict=True)
+		self.assertEqual((counts.invited, counts.responded, counts.response_rate, counts.concerns), (2, 1, 50.0, 1))
+		# the concern reaches the oversight reviewers and the programme officer
+		told = frappe.get_all(
+			"Notification Log", filters={"document_type": "TA Follow-up Response", "document_name": response.name}, pluck="for_user"
+		)
+		self.assertIn(f.OHCHR, told)
+		self.assertIn(frappe.db.get_value("TA Programme", self.programme, "programme_officer"), told)
+
+	def test_an_expired_or_closed_link_is_refused_and_the_page_says_so(self):
+		fu = self.follow_up(months=6)
+		token = M.issue_links(fu, 1)[0].split("token=")[1]
+		self.assertIsNone(M.link_problem(token))
+		with patch("ta_programmes.results.now_datetime", return_value=add_days(now_datetime(), 90)):
+			self.assertEqual(M.link_problem(token), "expired")
+			with self.assertRaises(FollowUpLinkError):
+				web_form_answer(token)
+		self.assertEqual(M.link_problem("x" * 32), "invalid")
+		self.assertEqual(M.link_problem(None), "invalid")
+		frappe.db.set_value("TA Follow-up", fu, "status", "Closed")
+		self.assertEqual(M.link_problem(token), "expired")
+
+	def test_the_form_page_sends_a_bad_link_to_a_clear_page(self):
+		frappe.db.commit()
+		page = f.rest("GET", "/follow-up/new?token=not-a-real-token")
+		self.assertIn(page.status_code, (301, 302), page.get_data(as_text=True)[:200])
+		self.assertIn("/follow-up-link?reason=invalid", page.headers["Location"])
+		message = f.rest("GET", "/follow-up-link?reason=used")
+		self.assertEqual(message.status_code, 200)
+		self.assertIn("already been used", message.get_data(as_text=True))
+		for reason in ("", "<script>", "expired&x=1"):
+			self.assertEqual(f.rest("GET", f"/follow-up-link?reason={reason}").status_code, 200)
+
+	def test_staff_cannot_forge_links_or_counts(self):
+		fu = self.follow_up()
+		doc = frappe.get_doc("TA Follow-up", fu)
+		doc.responded = 999
+		doc.append("invitations", {"token_hash": M.token_hash("forged"), "expires_on": "2099-01-01"})
+		with self.assertRaises(frappe.PermissionError):
+			doc.save()
+		doc.reload()
+		doc.responded = 999
+		doc.save()
+		self.assertNotEqual(frappe.db.get_value("TA Follow-up", fu, "responded"), 999)
+
+	def test_links_go_by_e_mail_to_the_roster_and_rosters_are_deleted_after_retention(self):
+		fu = self.follow_up()
+		frappe.get_doc(
+			{
+				"doctype": "TA Participant Roster", "activity": self.activity, "retention_until": "2099-01-01",
+				"entries": [{"full_name": "Participant One", "email": "one@tests.ta.example"}, {"full_name": "Participant Two", "email": "TWO@tests.ta.example"}],
+			}
+		).insert()
+		roster = frappe.get_doc("TA Participant Roster", self.activity)
+		self.assertEqual(str(roster.retention_until), "2027-04-06")  # 13 months after delivery, not what was sent
+		before = frappe.db.count("Email Queue")
+		self.assertEqual(M.send_links(fu), 2)
+		self.assertEqual(frappe.db.count("Email Queue") - before, 2)
+		with self.assertRaises(frappe.ValidationError):
+			M.send_links(fu)
+		self.assertEqual(M.purge_rosters(today="2027-04-07"), [self.activity])
+		self.assertFalse(frappe.db.exists("TA Participant Roster", self.activity))
+		self.assertFalse(frappe.db.exists("TA Roster Entry", {"email": "one@tests.ta.example"}))
+
+
+class TestImpactReview(FrappeTestCase):
+	def test_completion_needs_a_submitted_impact_review_whose_lessons_reach_the_next_programme(self):
+		name = f.approved("Impact _test")
+		framework = f.results_framework(name)
+		f.actual(framework["indicator"], value=19)
+		f.set_status(name, "Active", f.MANAGER)
+		with self.assertRaises(NotReadyError):
+			f.set_status(name, "Completed", f.MANAGER)
+		review = frappe.get_doc(
+			{
+				"doctype": "TA Impact Review", "programme": name, "reviewed_on": "2026-11-30", "what_worked": "Mentoring _test",
+				"lessons": "Pair prosecutors with judges _test", "on_track": 99,
+			}
+		).insert()
+		self.assertEqual(review.on_track, 1)
+		review.submit()
+		f.set_status(name, "Completed", f.MANAGER)
+		with self.assertRaises(frappe.ValidationError):
+			frappe.get_doc("TA Impact Review", review.name).cancel()
+		later = f.programme(title=f"Next in Kenya _test {frappe.generate_hash(length=4)}")
+		from ta_programmes.api.results import programme_panel
+
+		panel = programme_panel(later)
+		self.assertIn("Pair prosecutors with judges _test", [lesson.lessons for lesson in panel["lessons"]])
+
+	def test_an_impact_review_waits_for_an_active_programme(self):
+		with self.assertRaises(frappe.ValidationError):
+			frappe.get_doc(
+				{"doctype": "TA Impact Review", "programme": f.approved("Impact early _test"), "what_worked": "x", "lessons": "y"}
+			).insert()
+
+
+class TestBalance(FrappeTestCase):
+	def test_an_enforcement_only_programme_is_flagged(self):
+		name = f.programme(title=f"Enforcement only _test {frappe.generate_hash(length=4)}", thematic_areas=[{"thematic_area": "Digital Forensics"}])
+		self.assertTrue(any("Enforcement only" in w for w in M.warnings_for(name)))
+		balanced = f.programme(title=f"Balanced _test {frappe.generate_hash(length=4)}")
+		self.assertFalse(any("Enforcement only" in w for w in M.warnings_for(balanced)))
+		report = frappe.get_attr("ta_programmes.technical_assistance.report.ta_assistance_balance.ta_assistance_balance.execute")
+		for group in ("Programme", "Beneficiary State", "Year"):
+			columns, _data, _m, _c = report({"group_by": group})
+			self.assertEqual(columns[0]["label"], group)
+		with self.assertRaises(frappe.ValidationError):
+			report({"group_by": "Donor; drop table"})
+
+
+class TestPublishedResults(FrappeTestCase):
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		settings = frappe.get_single("TA Transparency Settings")
+		settings.publish_page = 1
+		settings.suppression_k = 5
+		settings.save()
+		cls.programme = f.approved("Published results _test")
+		framework = f.results_framework(cls.programme, disaggregation="Sex")
+		cls.indicator = framework["indicator"]
+		f.actual(cls.indicator, value=23)
+		f.actual(cls.indicator, value=3, category="Women")  # small: hidden, and a complement with it
+		f.actual(cls.indicator, value=20, category="Men")
+
+	def test_public_rows_hide_small_counts_and_what_gives_them_away(self):
+		rows = [r for r in M.published([self.programme], 5, rounding=True) if r.indicator == self.indicator]
+		first = next(r for r in rows if r.period == "2026")
+		self.assertEqual(first.categories["Women"], "<5")
+		self.assertIsInstance(first.categories["Men"], str, "the other category would give Women away")
+		self.assertEqual(first.actual, 25)  # rounded to base 5
+		self.assertEqual(first.baseline, "<5")  # a baseline count of 2
+		self.assertEqual((first.achievement, first.light), (None, "grey"))
+
+	def test_the_iati_file_carries_results_and_validates(self):
+		from lxml import etree
+
+		from ta_programmes.api.iati import build
+
+		doc = etree.fromstring(build())
+		self.assertTrue(iati_schema().validate(doc), iati_schema().error_log)
+		activity = next(a for a in doc.findall("iati-activity") if a.findtext("iati-identifier").endswith(self.programme))
+		values = [a.get("value") for a in activity.iter("actual")]
+		self.assertIn("25", values)
+		self.assertNotIn("3", values)
+		self.assertNotIn("20", values)
