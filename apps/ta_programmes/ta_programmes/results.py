@@ -215,6 +215,8 @@ def issue_links(follow_up: str, count: int) -> list[str]:
 	tokens = [secrets.token_urlsafe(24) for _i in range(count)]
 	for token in tokens:
 		doc.append("invitations", {"token_hash": token_hash(token), "issued_on": issued, "expires_on": expires, "used": 0})
+	doc.invited = len(doc.invitations)
+	doc.response_rate = R.response_rate(doc.invited, doc.responded or 0) or 0
 	doc.flags.server_update = True
 	doc.save(ignore_permissions=True)
 	return [get_url(f"/follow-up/new?token={t}") for t in tokens]
@@ -243,11 +245,20 @@ def send_links(follow_up: str, check: bool = True) -> int:
 			_("Activity {0} has no participant roster: make links to hand out instead.").format(doc.activity),
 			frappe.ValidationError, title=_("No Roster"),
 		)
+	if not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
+		frappe.throw(
+			_("No outgoing e-mail account is set up: ask an administrator to set one up, or make links to hand out."),
+			frappe.OutgoingEmailError, title=_("E-mail Not Set Up"),
+		)
 	roster = frappe.get_doc("TA Participant Roster", doc.activity)
 	emails = sorted({(r.email or "").strip().lower() for r in roster.entries if r.email})
-	if doc.invited:
-		frappe.throw(_("The links of this round were sent already."), frappe.ValidationError, title=_("Already Sent"))
+	if doc.emailed_on:
+		frappe.throw(
+			_("The links of this round were e-mailed on {0}.").format(frappe.utils.format_datetime(doc.emailed_on)),
+			frappe.ValidationError, title=_("Already Sent"),
+		)
 	links = issue_links(follow_up, len(emails)) if emails else []
+	frappe.db.set_value("TA Follow-up", follow_up, "emailed_on", now_datetime())
 	for email, link in zip(emails, links, strict=True):
 		frappe.sendmail(
 			recipients=[email],

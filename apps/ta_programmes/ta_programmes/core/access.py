@@ -172,7 +172,7 @@ SERVER_OWNED: dict[str, tuple[str, ...]] = {
 	"TA Learning Test": ("paired", "mean_pre", "mean_post", "mean_gain", "normalised_gain"),
 	"TA Participant Roster": ("retention_until",),
 	"TA Follow-up": (
-		"activity", "round_months", "due_on", "invited", "responded", "response_rate", "applied", "cases", "concerns",
+		"activity", "round_months", "due_on", "emailed_on", "invited", "responded", "response_rate", "applied", "cases", "concerns",
 		"invitations", "follow_up_key",
 	),
 	"TA Follow-up Response": ("follow_up", "activity", "programme", "round_months"),

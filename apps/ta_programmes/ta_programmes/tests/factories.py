@@ -347,6 +347,20 @@ def race(actions: dict, refused: type[Exception]) -> dict[str, str]:
 	return results
 
 
+def outgoing_email_account(port: int = 2525) -> str:
+	"""The site's default outgoing account, on a loopback SMTP server (no authentication)."""
+	name = "TA Test Outgoing"
+	if not frappe.db.exists("Email Account", name):
+		frappe.get_doc(
+			{
+				"doctype": "Email Account", "email_account_name": name, "email_id": "programmes@tests.ta.example",
+				"enable_outgoing": 1, "default_outgoing": 1, "smtp_server": "127.0.0.1", "smtp_port": port,
+				"no_smtp_authentication": 1, "use_tls": 0, "use_ssl_for_outgoing": 0,
+			}
+		).insert(ignore_permissions=True)
+	return name
+
+
 # --- monitoring and evaluation ---------------------------------------------------------------------
 def results_framework(programme_name: str, unit="Number", disaggregation="None", targets=None) -> dict:
 	"""An outcome, an output serving it and one indicator of the outcome with targets for 2026

@@ -37,6 +37,7 @@ class TAActivity(Document):
 		language: DF.Link | None
 		naming_series: DF.Literal["TAA-.YYYY.-"]
 		online_link: DF.Data | None
+		outside_hours: DF.Float
 		oversight_verified: DF.Check
 		participants_men: DF.Int
 		participants_other: DF.Int
@@ -45,12 +46,15 @@ class TAActivity(Document):
 		postponements: DF.Table[TAActivityPostponement]
 		programme: DF.Link
 		programme_title: DF.Data | None
+		result: DF.Link | None
 		sessions: DF.Table[TAActivitySession]
 		start: DF.Datetime | None
 		status: DF.Literal["Planned", "Approved", "Scheduled", "Delivered", "Postponed", "Cancelled"]
 		thematic_area: DF.Link
 		time_zone: DF.Autocomplete | None
 		title: DF.Data
+		trainer_fees: DF.Currency
+		trainer_hours: DF.Float
 		trainers: DF.Table[TAActivityTrainer]
 		venue: DF.Data | None
 	# end: auto-generated types

@@ -20,9 +20,6 @@ class TAFollowup(Document):
 		self.flags.server_update = True
 
 	def validate(self):
+		# Links and counts are the server's (core.access.SERVER_OWNED: whatever a client sends for
+		# them is replaced by the stored values); links are issued by results.issue_links only.
 		claim_key(self, "follow_up_key", (self.activity, self.round_months), _("The {0}-month follow-up of {1}").format(self.round_months, self.activity))
-		if not self.is_new() and not self.flags.server_update:
-			# links are issued by the server only (results.issue_links)
-			before = self.get_doc_before_save()
-			if before and len(before.invitations) != len(self.invitations):
-				frappe.throw(_("Links are issued with Make Links or Send Links."), frappe.PermissionError, title=_("Not Permitted"))

@@ -8,6 +8,30 @@ REVIEWED_WHILE = ("Active", "Completed")
 
 
 class TAImpactReview(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		amended_from: DF.Link | None
+		concerns_observed: DF.SmallText | None
+		indicators: DF.Int
+		lessons: DF.SmallText
+		mean_gain: DF.Percent
+		missed: DF.Int
+		naming_series: DF.Literal["IR-.YYYY.-"]
+		no_data: DF.Int
+		on_track: DF.Int
+		partly: DF.Int
+		programme: DF.Link
+		programme_title: DF.Data | None
+		response_rate: DF.Percent
+		reviewed_on: DF.Date
+		what_worked: DF.SmallText
+	# end: auto-generated types
 	def validate(self):
 		if not self.programme:
 			return  # mandatory: Frappe says so next

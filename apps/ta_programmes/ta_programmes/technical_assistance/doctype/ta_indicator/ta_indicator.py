@@ -10,6 +10,35 @@ LIBRARY_FIELDS = ("definition", "unit", "direction", "disaggregation", "scale_mi
 
 
 class TAIndicator(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_indicator_target.ta_indicator_target import TAIndicatorTarget
+
+		baseline_date: DF.Date | None
+		baseline_source: DF.Data | None
+		baseline_value: DF.Float
+		code: DF.Data
+		definition: DF.SmallText
+		direction: DF.Literal["Increase", "Decrease"]
+		disaggregation: DF.Literal["None", "Sex", "Institution type", "Beneficiary state"]
+		indicator_key: DF.Data | None
+		means_of_verification: DF.SmallText
+		naming_series: DF.Literal["IND-.YYYY.-"]
+		programme: DF.Link | None
+		result: DF.Link
+		result_level: DF.Data | None
+		scale_max: DF.Float
+		scale_min: DF.Float
+		standard_indicator: DF.Link | None
+		targets: DF.Table[TAIndicatorTarget]
+		title: DF.Data
+		unit: DF.Literal["Number", "Percentage", "Yes/No", "Scale"]
+	# end: auto-generated types
 	def before_validate(self):
 		if self.standard_indicator and (self.is_new() or self.has_value_changed("standard_indicator")):
 			library = frappe.get_doc("TA Standard Indicator", self.standard_indicator)

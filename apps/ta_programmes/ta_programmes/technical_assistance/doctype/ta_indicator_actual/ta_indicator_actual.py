@@ -11,6 +11,31 @@ from ta_programmes.results import claim_key
 
 
 class TAIndicatorActual(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		actual_key: DF.Data | None
+		category: DF.Data | None
+		disaggregation: DF.Data | None
+		evidence_file: DF.Attach | None
+		evidence_link: DF.Data | None
+		indicator: DF.Link
+		indicator_title: DF.Data | None
+		naming_series: DF.Literal["ACT-.YYYY.-"]
+		notes: DF.SmallText | None
+		period: DF.Data
+		programme: DF.Link | None
+		recorded_by: DF.Link | None
+		recorded_on: DF.Datetime | None
+		sample_size: DF.Int
+		unit: DF.Data | None
+		value: DF.Float
+	# end: auto-generated types
 	def validate(self):
 		if not self.indicator:
 			return  # mandatory: Frappe says so next

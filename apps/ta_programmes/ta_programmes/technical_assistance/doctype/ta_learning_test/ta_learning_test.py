@@ -8,6 +8,28 @@ from ta_programmes.enforce import rules
 
 
 class TALearningTest(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_test_score.ta_test_score import TATestScore
+
+		activity: DF.Link
+		activity_title: DF.Data | None
+		max_score: DF.Float
+		mean_gain: DF.Float
+		mean_post: DF.Float
+		mean_pre: DF.Float
+		naming_series: DF.Literal["LT-.YYYY.-"]
+		normalised_gain: DF.Percent
+		paired: DF.Int
+		programme: DF.Link | None
+		scores: DF.Table[TATestScore]
+		test_name: DF.Data
+	# end: auto-generated types
 	def validate(self):
 		if not self.activity:
 			return  # mandatory: Frappe says so next

@@ -8,6 +8,19 @@ from ta_programmes.enforce import rules
 
 
 class TAMonitoringSettings(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		follow_up_months: DF.Data
+		link_valid_days: DF.Int
+		min_prevention_share: DF.Percent
+		roster_retention_months: DF.Int
+	# end: auto-generated types
 	def validate(self):
 		with rules():
 			months = R.parse_intervals(self.follow_up_months)

@@ -13,6 +13,26 @@ EDITABLE_WHILE = ("Draft", "Suspended")
 
 
 class TANeedsAssessment(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		assessed_on: DF.Date
+		assessment_key: DF.Data | None
+		beneficiary_state: DF.Link
+		existing_support: DF.SmallText | None
+		gaps: DF.SmallText
+		naming_series: DF.Literal["NA-.YYYY.-"]
+		priorities: DF.SmallText
+		programme: DF.Link
+		request_date: DF.Date
+		request_document: DF.Attach
+		requested_by: DF.Data
+	# end: auto-generated types
 	def validate(self):
 		if not self.programme or not self.beneficiary_state:
 			return  # mandatory: Frappe says so next

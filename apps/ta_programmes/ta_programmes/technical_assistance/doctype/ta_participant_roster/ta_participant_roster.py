@@ -9,6 +9,21 @@ from ta_programmes.results import settings
 
 
 class TAParticipantRoster(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_roster_entry.ta_roster_entry import TARosterEntry
+
+		activity: DF.Link
+		activity_title: DF.Data | None
+		entries: DF.Table[TARosterEntry]
+		programme: DF.Link | None
+		retention_until: DF.Date | None
+	# end: auto-generated types
 	def validate(self):
 		if not self.activity:
 			return  # mandatory: Frappe says so next

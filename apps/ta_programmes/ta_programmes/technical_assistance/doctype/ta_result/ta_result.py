@@ -8,6 +8,24 @@ from ta_programmes.results import claim_key
 
 
 class TAResult(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		code: DF.Data
+		description: DF.SmallText | None
+		level: DF.Literal["Outcome", "Output"]
+		naming_series: DF.Literal["RES-.YYYY.-"]
+		parent_result: DF.Link | None
+		programme: DF.Link
+		programme_title: DF.Data | None
+		result_key: DF.Data | None
+		title: DF.Data
+	# end: auto-generated types
 	def validate(self):
 		self.code = (self.code or "").strip()
 		if self.level == "Outcome":

@@ -5,6 +5,25 @@ from ta_programmes.enforce import rules
 
 
 class TAStandardIndicator(Document):
+	# begin: auto-generated types
+	# This code is auto-generated. Do not modify anything in this block.
+
+	from typing import TYPE_CHECKING
+
+	if TYPE_CHECKING:
+		from frappe.types import DF
+
+		category: DF.Literal["", "Enforcement", "Prevention", "Safeguards"]
+		code: DF.Data
+		definition: DF.SmallText
+		direction: DF.Literal["Increase", "Decrease"]
+		disaggregation: DF.Literal["None", "Sex", "Institution type", "Beneficiary state"]
+		indicator_name: DF.Data
+		means_of_verification: DF.SmallText | None
+		scale_max: DF.Float
+		scale_min: DF.Float
+		unit: DF.Literal["Number", "Percentage", "Yes/No", "Scale"]
+	# end: auto-generated types
 	def validate(self):
 		self.code = (self.code or "").strip()
 		with rules():
