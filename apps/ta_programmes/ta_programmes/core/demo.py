@@ -25,7 +25,10 @@ ORDER = (
 	"trainers.json",
 	"programmes.json",
 	"activities.json",
+	"results.json",
 )
+# Files a dataset may leave out (read as empty).
+OPTIONAL_FILES = ("results.json",)
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,9 @@ SPECS: dict[str, Spec] = {
 		 "institution_type": C.INSTITUTION_TYPES},
 		datetimes=("start", "end"),
 	),
+	# Monitoring and evaluation, per programme. Dates are days relative to the programme's planned
+	# start and indicator periods are programme years, so that shifting the dataset keeps them whole.
+	"results.json": Spec({"programme": str}, {"needs": list, "framework": list, "learning": list, "impact_review": dict}),
 }
 
 # Cross-file references: (file, field, target file, target key); for list fields every item counts.
@@ -97,6 +103,7 @@ REFERENCES = (
 	("programmes.json", "lead_agency", "partners.json", "organisation_name"),
 	("programmes.json", "programme_officer", "users.json", "email"),
 	("activities.json", "programme", "programmes.json", "key"),
+	("results.json", "programme", "programmes.json", "key"),
 )
 
 # Natural keys that must be unique within their file.
@@ -107,6 +114,7 @@ KEYS = {
 	"donors.json": "donor_name",
 	"trainers.json": "email",
 	"programmes.json": "key",
+	"results.json": "programme",
 }
 
 
@@ -123,6 +131,7 @@ def prepare(manifest_text: str, files: dict[str, str], today: date) -> dict[str,
 	unknown = [f for f in listed if f not in SPECS]
 	if unknown:
 		raise InvalidDemoData(_("{0}: unknown file {1}; known files are {2}."), "manifest.json", unknown[0], ", ".join(ORDER)) from None
+	files = {**{f: "[]" for f in OPTIONAL_FILES}, **files}
 	missing = [f for f in ORDER if f not in files]
 	if missing:
 		raise InvalidDemoData(_("{0}: the file is missing from the dataset."), missing[0]) from None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import frappe
 from frappe import _
-from frappe.utils import getdate, today
+from frappe.utils import add_days, add_years, getdate, today
 
 from ta_programmes.core import demo as core_demo
 from ta_programmes.core.errors import InvalidDemoData
@@ -41,15 +41,20 @@ def load(path: str | Path, on_date: str | None = None) -> dict[str, int]:
 		for name in core_demo.ORDER:
 			load_row = LOADERS[name]
 			created[name] = sum(_each(name, data[name], lambda row, load_row=load_row: load_row(row, keys)))
-		# Through the real lifecycle, as its users would: oversight, then delivery, then closure.
+		# Through the real lifecycle, as its users would: needs and results framework, oversight,
+		# delivery, learning and follow-ups, then the impact review and closure.
 		new = keys["new_programmes"]
 		programmes = [(n, row) for n, row in enumerate(data["programmes.json"], start=1) if row["key"] in new]
+		results = {row["programme"]: (n, row) for n, row in enumerate(data["results.json"], start=1) if row["programme"] in new}
+		_each("results.json", list(results.values()), lambda item: _plan_results(new[item[1]["programme"]], item[1]), numbered=True)
 		_each("programmes.json", programmes, lambda item: _oversee(new[item[1]["key"]], item[1]), numbered=True)
 		activities = [
 			(n, row) for n, row in enumerate(data["activities.json"], start=1) if row.get("_created")
 		]
 		_each("activities.json", activities, lambda item: _deliver(item[1]), numbered=True)
-		_each("programmes.json", programmes, lambda item: _close(new[item[1]["key"]], item[1]), numbered=True)
+		_each("results.json", list(results.values()), lambda item: _measure(new[item[1]["programme"]], item[1]), numbered=True)
+		_follow_ups(set(new.values()), {new[row["key"]] for _n, row in programmes if row["status"] == "Suspended"})
+		_each("programmes.json", programmes, lambda item: _close(new[item[1]["key"]], item[1], results.get(item[1]["key"], (0, {}))[1]), numbered=True)
 	except Exception:
 		frappe.db.rollback()
 		raise
@@ -230,14 +235,146 @@ def _oversee(name: str, row: dict) -> None:
 		_set_status(name, "Active", MANAGER)
 
 
-def _close(name: str, row: dict) -> None:
+def _close(name: str, row: dict, results: dict) -> None:
 	target = row["status"]
 	if target == "Completed":
+		review = results.get("impact_review")
+		if review:
+			frappe.set_user(row["programme_officer"])
+			frappe.get_doc(
+				{"doctype": "TA Impact Review", "programme": name, "reviewed_on": min(getdate(today()), getdate(frappe.db.get_value("TA Programme", name, "planned_end"))), **review}
+			).submit()
+			frappe.set_user("Administrator")
 		_set_status(name, "Completed", MANAGER)
 	elif target == "Suspended":
 		_set_status(name, "Suspended", MANAGER, suspension_reason=row["suspension_reason"])
 	elif target == "Cancelled":
 		_set_status(name, "Cancelled", MANAGER)
+
+
+# --- monitoring and evaluation ---------------------------------------------------------------------
+def _request_file(programme: str, state: str) -> str:
+	return frappe.get_doc(
+		{
+			"doctype": "File", "file_name": f"request-{frappe.scrub(state)}-{programme}.txt", "is_private": 1,
+			"content": f"Request for technical assistance from {state} (demo document).",
+		}
+	).insert(ignore_permissions=True).file_url
+
+
+def _plan_results(name: str, row: dict) -> None:
+	"""The needs assessments (before review) and the results framework of a programme, by its officer."""
+	programme = frappe.get_doc("TA Programme", name)
+	start = getdate(programme.planned_start)
+	latest = add_days(getdate(today()), -3)
+	frappe.set_user(programme.programme_officer)
+	for need in row.get("needs") or []:
+		assessed = min(add_days(start, -need["assessed_days_before"]), latest)
+		requested = min(add_days(start, -need["request_days_before"]), add_days(assessed, -14))
+		fields = {k: v for k, v in need.items() if k not in ("request_days_before", "assessed_days_before")}
+		frappe.get_doc(
+			{
+				"doctype": "TA Needs Assessment", "programme": name, **fields, "assessed_on": assessed,
+				"request_date": requested, "request_document": _request_file(name, need["beneficiary_state"]),
+			}
+		).insert()
+	codes: dict[str, str] = {}
+	for result in row.get("framework") or []:
+		doc = frappe.get_doc(
+			{
+				"doctype": "TA Result", "programme": name, "level": result["level"], "code": result["code"],
+				"title": result["title"], "parent_result": codes.get(result.get("parent")),
+			}
+		).insert()
+		codes[result["code"]] = doc.name
+		for ind in result.get("indicators") or []:
+			years = _programme_years(start, getdate(programme.planned_end))
+			frappe.get_doc(
+				{
+					"doctype": "TA Indicator", "result": doc.name, "standard_indicator": ind["standard"], "code": ind["code"],
+					"title": ind["title"], "unit": ind["unit"], "direction": ind["direction"], "disaggregation": ind["disaggregation"],
+					"baseline_value": ind["baseline_value"], "baseline_date": add_days(start, -30), "baseline_source": ind["baseline_source"],
+					"targets": [
+						{"period": _("Year {0}").format(t["year"]), "period_start": years[t["year"]][0], "period_end": years[t["year"]][1],
+						 "target_value": t["target_value"]}
+						for t in ind["targets"] if t["year"] in years
+					],
+				}
+			).insert()
+	frappe.set_user("Administrator")
+
+
+def _programme_years(start, end) -> dict[int, tuple]:
+	out, n, cursor = {}, 1, start
+	while cursor <= end:
+		nxt = add_years(cursor, 1)
+		out[n] = (cursor, min(add_days(nxt, -1), end))
+		n, cursor = n + 1, nxt
+	return out
+
+
+MNE = "mne@ta.localhost"
+
+
+def _measure(name: str, row: dict) -> None:
+	"""Actuals of ended periods (by the M&E officer) and learning tests of delivered trainings."""
+	frappe.set_user(MNE if frappe.db.exists("User", MNE) else "Administrator")
+	for result in row.get("framework") or []:
+		for ind in result.get("indicators") or []:
+			indicator = frappe.db.get_value("TA Indicator", {"programme": name, "code": ind["code"]})
+			ended = {
+				r.period for r in frappe.get_all(
+					"TA Indicator Target", filters={"parent": indicator, "parenttype": "TA Indicator", "period_end": ("<", today())}, fields=["period"]
+				)
+			}
+			for a in ind.get("actuals") or []:
+				period = _("Year {0}").format(a["year"])
+				if period not in ended:
+					continue
+				frappe.get_doc(
+					{"doctype": "TA Indicator Actual", "indicator": indicator, "period": period, **{k: v for k, v in a.items() if k != "year"}}
+				).insert()
+	frappe.set_user("Administrator")
+	for test in row.get("learning") or []:
+		activity = frappe.db.get_value("TA Activity", {"programme": name, "title": test["activity"]})
+		if not activity:
+			continue
+		frappe.get_doc(
+			{
+				"doctype": "TA Learning Test", "activity": activity, "max_score": test["max_score"],
+				"scores": [{"participant_code": c, "sex": s, "pre_score": pre, "post_score": post} for c, s, pre, post in test["scores"]],
+			}
+		).insert(ignore_permissions=True)
+
+
+def _follow_ups(programmes: set[str], to_suspend: set[str]) -> None:
+	"""The scheduler's follow-up rounds as of today, and answers through one-time links, as trainees
+	would give them (a deterministic share of each round answers; a human-rights concern in the
+	programmes that are then suspended)."""
+	import random
+
+	from ta_programmes import results as M
+
+	M.create_follow_ups()
+	rounds = frappe.get_all(
+		"TA Follow-up", filters={"programme": ("in", list(programmes) or [""])}, fields=["name", "activity", "programme"], order_by="name"
+	)
+	for fu in rounds[:60]:
+		rng = random.Random(fu.activity)
+		people = min(int(frappe.db.get_value("TA Activity", fu.activity, "actual_participants") or 10), 12)
+		links = M.issue_links(fu.name, people)
+		for n, link in enumerate(links[: int(people * rng.uniform(0.35, 0.75))]):
+			applied = rng.choice(["Yes", "Yes", "Yes", "Not yet", "No"])
+			concern = fu.programme in to_suspend and n == 0
+			frappe.set_user("Guest")
+			frappe.get_doc(
+				{
+					"doctype": "TA Follow-up Response", "token": link.split("token=")[1], "applied_skill": applied,
+					"cases": rng.randint(1, 6) if applied == "Yes" else 0, "hr_concern": 1 if concern else 0,
+					"concern_details": "A trained officer searched a journalist's phone without a warrant." if concern else None,
+				}
+			).insert(ignore_permissions=True)
+			frappe.set_user("Administrator")
 
 
 # An activity reaches its status along these steps (it is created Planned).

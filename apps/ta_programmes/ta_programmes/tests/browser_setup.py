@@ -65,3 +65,31 @@ def prepare_scheduling() -> str:
 	}
 	print(json.dumps(data))
 	return programme
+
+
+def prepare_results() -> str:
+	"""An approved programme with a results framework, an M&E officer, and a delivered training
+	whose 3-month follow-up has one unused link; prints what the browser test needs."""
+	from ta_programmes import results as M
+
+	frappe.set_user("Administrator")
+	f.oversight_cast()
+	programme = f.approved("Browser results _test")
+	framework = f.results_framework(programme)
+	activity = f.delivered_activity(programme, title="Browser follow-up _test")
+	M.create_follow_ups(today="2026-11-30")
+	follow_up = frappe.get_value("TA Follow-up", {"activity": activity, "round_months": 3}, "name")
+	link = M.issue_links(follow_up, 1)[0]
+	mne = f.user("mne-browser@tests.ta.example", "TA M&E Officer")
+	frappe.db.commit()
+	data = {
+		"programme": programme,
+		"indicator": framework["indicator"],
+		"indicator_code": frappe.db.get_value("TA Indicator", framework["indicator"], "code"),
+		"follow_up": follow_up,
+		"path": link[link.index("/follow-up/"):],
+		"mne": mne,
+		"password": f.PASSWORD,
+	}
+	print(json.dumps(data))
+	return programme

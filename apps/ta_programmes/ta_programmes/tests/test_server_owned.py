@@ -20,6 +20,7 @@ BOGUS = {
 	"Check": 1,
 	"Float": 987654.0,
 	"Currency": 987654.0,
+	"Percent": 99.5,
 	"Int": 987654,
 	"Link": "Administrator",
 	"Data": "tampered",

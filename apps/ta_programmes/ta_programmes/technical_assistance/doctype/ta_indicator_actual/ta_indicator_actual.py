@@ -10,6 +10,9 @@ from ta_programmes.enforce import rules
 from ta_programmes.results import claim_key
 
 
+RECORDED_FIELDS = ("period", "category", "value", "sample_size", "evidence_file", "evidence_link")
+
+
 class TAIndicatorActual(Document):
 	# begin: auto-generated types
 	# This code is auto-generated. Do not modify anything in this block.
@@ -59,8 +62,10 @@ class TAIndicatorActual(Document):
 			self, "actual_key", (self.indicator, self.period, self.category),
 			_("The actual of indicator {0} for {1}{2}").format(indicator.code, self.period, f" ({self.category})" if self.category else ""),
 		)
-		self.recorded_by = frappe.session.user
-		self.recorded_on = now_datetime()
+		# Who recorded the figure: set when it is first recorded or its figure or evidence changes.
+		if self.is_new() or any(self.has_value_changed(f) for f in RECORDED_FIELDS):
+			self.recorded_by = frappe.session.user
+			self.recorded_on = now_datetime()
 
 	@staticmethod
 	def categories(indicator) -> tuple[str, ...]:
