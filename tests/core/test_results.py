@@ -45,6 +45,14 @@ def test_a_scale_value_lies_on_its_scale(lo, hi, v):
 			R.check_value("Target", "Scale", v, lo, hi)
 
 
+@pytest.mark.parametrize("value", [float("inf"), float("nan"), 1e300, -1e13])
+def test_values_a_database_cannot_hold_are_refused(value):
+	with pytest.raises(R.InvalidIndicatorValue):
+		R.check_value("Actual", "Number", value)
+	with pytest.raises(RuleViolation):
+		R.check_max_score(value)
+
+
 def test_yes_no_is_zero_or_one_and_a_scale_needs_both_ends():
 	R.check_value("Actual", "Yes/No", 1)
 	with pytest.raises(R.InvalidIndicatorValue):
@@ -186,6 +194,8 @@ def test_answers_are_consistent():
 		R.check_answer("No", 2, False, None)
 	with pytest.raises(RuleViolation):
 		R.check_answer("Yes", -1, False, None)
+	with pytest.raises(RuleViolation, match="at most"):
+		R.check_answer("Yes", 10**12, False, None)
 	with pytest.raises(RuleViolation, match="describe"):
 		R.check_answer("Yes", 1, True, "  ")
 

@@ -753,7 +753,7 @@ def report_data(report: dict, title: str):
 		],
 		methodology=report["methodology"],
 		suppression_note=report["suppression_note"],
-		results=[dict(zip(("programme", "indicator", "period", "baseline", "target", "actual", "achievement"), r)) for r in rows("results")],
+		results=[dict(zip(("programme", "indicator", "period", "baseline", "target", "actual", "achievement"), r, strict=True)) for r in rows("results")],
 	)
 
 

@@ -8,6 +8,7 @@ reports call it.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,10 @@ LIGHTS = ("green", "amber", "red", "grey")
 
 DEFAULT_FOLLOW_UP_MONTHS = (3, 6, 12)
 MAX_FOLLOW_UP_MONTHS = 60
+MAX_CASES = 100_000
+MAX_VALUE = 1e12
+MAX_SCORE = 1000
+MAX_SAMPLE = 10**9
 FOLLOW_UP_LINK_DAYS = 60
 
 # Institution types grouped as the source text contrasts them.
@@ -68,6 +73,8 @@ class NotReady(RuleViolation):
 def check_scale(unit: str, scale_min: float | None, scale_max: float | None) -> None:
 	if unit != "Scale":
 		return
+	for end in (scale_min, scale_max):
+		check_value(_("The scale"), "Scale", end)
 	if scale_min is None or scale_max is None:
 		raise MissingValue(_("A scale indicator needs the lowest and highest point of its scale."))
 	if scale_max <= scale_min:
@@ -84,6 +91,8 @@ def check_value(
 	if value is None:
 		return
 	where = _("Row {0}: ").format(row) if row else ""
+	if not math.isfinite(value) or abs(value) > MAX_VALUE:
+		raise InvalidIndicatorValue(_("{0}{1} must be a number of at most {2}."), where, label, f"{MAX_VALUE:,.0f}")
 	if unit == "Number" and value < 0:
 		raise NegativeValue(_("{0}{1} cannot be negative ({2})."), where, label, _num(value))
 	if unit == "Percentage" and not 0 <= value <= 100:
@@ -235,6 +244,16 @@ def check_participant_code(code: str | None, row: int | None = None) -> str:
 	return value
 
 
+def check_max_score(max_score: float | None) -> None:
+	if max_score is None or not math.isfinite(max_score) or not 0 < max_score <= MAX_SCORE:
+		raise InvalidValue(_("The highest score of a test is a number above 0 and at most {0}."), MAX_SCORE)
+
+
+def check_sample(sample: int | None) -> None:
+	if sample is not None and not 0 <= sample <= MAX_SAMPLE:
+		raise InvalidValue(_("Measured over: a number of people from 0 to {0}."), f"{MAX_SAMPLE:,}")
+
+
 def check_score(label: str, score: float | None, max_score: float, row: int | None = None) -> None:
 	if score is None:
 		return
@@ -334,6 +353,8 @@ def retention_until(delivered: date, months: int) -> date:
 def check_answer(applied: str | None, cases: int | None, concern: bool, details: str | None) -> None:
 	if cases is not None and cases < 0:
 		raise NegativeValue(_("The number of cases cannot be negative."))
+	if cases is not None and cases > MAX_CASES:
+		raise InvalidValue(_("Please give the number of cases (at most {0})."), MAX_CASES)
 	if applied == "No" and cases:
 		raise InvalidValue(_("You answered that you have not applied the skill: the number of cases should be 0."))
 	if concern and not (details or "").strip():

@@ -47,6 +47,7 @@ def load(path: str | Path, on_date: str | None = None) -> dict[str, int]:
 		programmes = [(n, row) for n, row in enumerate(data["programmes.json"], start=1) if row["key"] in new]
 		results = {row["programme"]: (n, row) for n, row in enumerate(data["results.json"], start=1) if row["programme"] in new}
 		_each("results.json", list(results.values()), lambda item: _plan_results(new[item[1]["programme"]], item[1]), numbered=True)
+		created["results.json"] = len(results)
 		_each("programmes.json", programmes, lambda item: _oversee(new[item[1]["key"]], item[1]), numbered=True)
 		activities = [
 			(n, row) for n, row in enumerate(data["activities.json"], start=1) if row.get("_created")
@@ -425,6 +426,7 @@ LOADERS = {
 	"trainers.json": _trainer,
 	"programmes.json": _programme,
 	"activities.json": _activity,
+	"results.json": lambda row, keys: 0,  # planned with its programme's lifecycle (see load)
 }
 
 __all__ = ["load", "DemoLoadError", "InvalidDemoData", "DEMO_PASSWORD"]

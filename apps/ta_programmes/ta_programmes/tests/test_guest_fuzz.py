@@ -22,6 +22,8 @@ ENDPOINTS = {
 	"iati": "/api/method/ta_programmes.api.iati.activities",
 	"ics": "/api/method/ta_programmes.api.schedule.ics",
 	"donor view": "/my-programmes",
+	"follow-up form": "/follow-up/new",
+	"follow-up link page": "/follow-up-link",
 }
 FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area", "page")
 SECONDS = 10
@@ -91,6 +93,55 @@ class TestGuestFuzz(FrappeTestCase):
 	@given(query=params)
 	def test_the_donor_view(self, query):
 		self.check("donor view", query)
+
+	@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=params)
+	def test_the_follow_up_form(self, query):
+		self.check("follow-up form", query)
+
+	@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=st.dictionaries(st.sampled_from(["reason", "token"]), text, max_size=2))
+	def test_the_follow_up_link_page(self, query):
+		self.check("follow-up link page", query)
+
+	@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(
+		answer=st.dictionaries(
+			st.sampled_from(["token", "applied_skill", "cases", "hr_concern", "concern_details", "comments", "name", "follow_up", "programme"]),
+			st.one_of(text, st.integers(-(2**63), 2**63), st.booleans(), st.none()),
+			max_size=7,
+		)
+	)
+	def test_answers_to_the_follow_up_form_are_accepted_or_refused_clearly(self, answer):
+		"""The web form's own endpoint (``accept``) as Guest, in-process (the HTTP path is rate-limited
+		to 10 a minute): whatever is sent, a clear validation or permission error, and nothing stored
+		without a valid link."""
+		import json
+
+		from frappe.website.doctype.web_form.web_form import accept
+
+		before = frappe.db.count("TA Follow-up Response")
+		frappe.set_user("Guest")
+		try:
+			accept("follow-up", json.dumps(answer, default=str))
+		except (frappe.ValidationError, frappe.PermissionError, frappe.DoesNotExistError):
+			pass
+		finally:
+			frappe.set_user("Administrator")
+			frappe.db.rollback()
+			frappe.local.message_log = []
+		self.assertEqual(frappe.db.count("TA Follow-up Response"), before)
+
+	def test_the_follow_up_endpoint_over_http_answers_4xx_for_a_bad_link(self):
+		import json
+
+		response = f.rest(
+			"POST", "/api/method/frappe.website.doctype.web_form.web_form.accept",
+			json={"web_form": "follow-up", "data": json.dumps({"token": "forged", "applied_skill": "Yes"})},
+		)
+		self.assertIn(response.status_code, (417, 429), response.get_data(as_text=True)[:300])
+		if response.status_code == 417:
+			self.assertIn("not valid", response.get_data(as_text=True))
 
 	# --- cases the attack found ------------------------------------------------------------------------
 	def test_filters_that_match_nothing_and_out_of_range_dates_are_not_errors(self):

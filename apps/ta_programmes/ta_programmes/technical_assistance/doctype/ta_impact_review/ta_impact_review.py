@@ -41,7 +41,8 @@ class TAImpactReview(Document):
 				_("Programme {0} is {1}: its impact review is written when it is active and coming to completion.").format(self.programme, _(status)),
 				frappe.ValidationError, title=_("Not Ready Yet"),
 			)
-		self.record_achievement()
+		if self.is_new():
+			self.record_achievement()
 
 	def before_submit(self):
 		other = frappe.db.get_value("TA Impact Review", {"programme": self.programme, "docstatus": 1, "name": ("!=", self.name)}, "name")
@@ -57,7 +58,8 @@ class TAImpactReview(Document):
 			frappe.throw(_("The programme is completed on the strength of this review: it stays."), frappe.ValidationError, title=_("Review in Use"))
 
 	def record_achievement(self):
-		"""The figures are the server's, taken from the indicators and follow-ups when saved."""
+		"""The figures are the server's, taken from the indicators and follow-ups when the review is
+		written and again when it is submitted (then they stay: the record of what was achieved)."""
 		counts = M.light_counts(M.tracking([self.programme]))
 		self.indicators = sum(counts.values())
 		self.on_track, self.partly, self.missed, self.no_data = counts["green"], counts["amber"], counts["red"], counts["grey"]

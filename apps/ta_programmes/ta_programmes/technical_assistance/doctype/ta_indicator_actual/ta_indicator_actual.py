@@ -50,7 +50,7 @@ class TAIndicatorActual(Document):
 			CR.check_member(self.period, periods, _("Period"), _("the reporting periods of indicator {0}").format(indicator.code))
 			R.check_category(indicator.disaggregation, self.category, self.categories(indicator))
 			R.check_value(_("Actual"), indicator.unit, self.value, indicator.scale_min, indicator.scale_max)
-			CR.check_non_negative(_("Measured over"), self.sample_size)
+			R.check_sample(self.sample_size)
 			if indicator.unit in ("Percentage", "Yes/No") and not self.category and not self.sample_size:
 				raise MissingValue(_("Say how many people the {0} was measured over."), _(indicator.unit).lower())
 			if not self.evidence_file and not (self.evidence_link or "").strip():

@@ -37,7 +37,7 @@ class TALearningTest(Document):
 		if status == "Cancelled":
 			frappe.throw(_("Activity {0} was cancelled: nobody took this test.").format(self.activity), frappe.ValidationError, title=_("Activity Cancelled"))
 		with rules():
-			CR.check_positive(_("Highest score"), self.max_score)
+			R.check_max_score(self.max_score)
 			for r in self.scores:
 				r.participant_code = R.check_participant_code(r.participant_code, row=r.idx)
 				R.check_score(_("Pre-test score"), r.pre_score, self.max_score, row=r.idx)

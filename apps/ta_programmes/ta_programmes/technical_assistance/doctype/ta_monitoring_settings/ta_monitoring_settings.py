@@ -2,7 +2,6 @@ from frappe import _
 from frappe.model.document import Document
 
 from ta_programmes.core import results as R
-from ta_programmes.core import rules as CR
 from ta_programmes.core.errors import InvalidValue
 from ta_programmes.enforce import rules
 
@@ -25,7 +24,10 @@ class TAMonitoringSettings(Document):
 		with rules():
 			months = R.parse_intervals(self.follow_up_months)
 			self.follow_up_months = ", ".join(str(m) for m in months)
-			CR.check_positive(_("Links valid for (days)"), self.link_valid_days)
+			if not 1 <= (self.link_valid_days or 0) <= 365:
+				raise InvalidValue(_("Follow-up links are valid for 1 to 365 days."))
+			if not (self.roster_retention_months or 0) <= 120:
+				raise InvalidValue(_("Rosters are kept at most 120 months."))
 			if (self.roster_retention_months or 0) < max(months):
 				raise InvalidValue(
 					_("Rosters are kept at least until the last follow-up ({0} months after delivery)."), max(months)
