@@ -5,6 +5,7 @@ Natural keys carry a ``_test`` marker so tests never collide with demo data.
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date
 
@@ -361,6 +362,17 @@ def outgoing_email_account(port: int = 2525) -> str:
 	return name
 
 
+def web_form_answer(token: str, **answers):
+	"""The Guest submission of the /follow-up web form, through Frappe's own endpoint."""
+	from frappe.website.doctype.web_form.web_form import accept
+
+	frappe.set_user("Guest")
+	try:
+		return accept("follow-up", json.dumps({"token": token, "applied_skill": "Yes", "cases": 3, **answers}))
+	finally:
+		frappe.set_user("Administrator")
+
+
 # --- monitoring and evaluation ---------------------------------------------------------------------
 def results_framework(programme_name: str, unit="Number", disaggregation="None", targets=None) -> dict:
 	"""An outcome, an output serving it and one indicator of the outcome with targets for 2026
@@ -408,3 +420,36 @@ def delivered_activity(programme_name: str, title="Delivered _test", end="2026-0
 	doc.update({"status": "Delivered", "actual_participants": 20, "participants_women": 9, "participants_men": 11})
 	doc.save()
 	return name
+
+
+def monitoring_records(programme_name: str, key: str = "") -> dict[str, str]:
+	"""A record of every M&E doctype (and a row of every M&E child table) for an approved
+	programme, which is left Active: framework and actual, a delivered training with its learning
+	test, roster, follow-up with links and an answer (with a concern), and an impact review."""
+	from ta_programmes import results as M
+
+	framework = results_framework(programme_name)
+	delivered = delivered_activity(programme_name, title=f"Monitored {key} _test")
+	test = frappe.get_doc(
+		{"doctype": "TA Learning Test", "activity": delivered, "max_score": 10, "scores": [{"participant_code": "P-1", "pre_score": 2, "post_score": 8}]}
+	).insert()
+	roster = frappe.get_doc(
+		{"doctype": "TA Participant Roster", "activity": delivered, "entries": [{"full_name": f"Monitored Participant {key}"}]}
+	).insert()
+	M.create_follow_ups(today="2026-11-30")
+	follow_up = frappe.get_value("TA Follow-up", {"activity": delivered}, "name")
+	token = M.issue_links(follow_up, 2)[0].split("token=")[1]
+	answer = web_form_answer(token, hr_concern=1, concern_details=f"Concern {key} _test")
+	set_status(programme_name, "Active", MANAGER)
+	review = frappe.get_doc({"doctype": "TA Impact Review", "programme": programme_name, "what_worked": "x", "lessons": "y"}).insert()
+	return {
+		"TA Result": framework["outcome"],
+		"TA Indicator": framework["indicator"],
+		"TA Indicator Actual": actual(framework["indicator"]).name,
+		"TA Needs Assessment": frappe.get_value("TA Needs Assessment", {"programme": programme_name}, "name"),
+		"TA Learning Test": test.name,
+		"TA Participant Roster": roster.name,
+		"TA Follow-up": follow_up,
+		"TA Follow-up Response": answer.name,
+		"TA Impact Review": review.name,
+	}

@@ -64,7 +64,7 @@ class TestTrustMatrix(FrappeTestCase):
 			f.set_status(name, "Approved", f.MANAGER)
 			cls.programmes[key] = name
 			cls.fill_activity(name, key)
-			cls.fill_monitoring(name, key)
+			f.monitoring_records(name, key)
 		cls.fill_masters()
 		frappe.db.commit()
 		cls.expected = {doctype: cls.expected_names(doctype) for doctype in A.VISIBILITY}
@@ -80,28 +80,6 @@ class TestTrustMatrix(FrappeTestCase):
 		).insert()
 		activity.status = "Postponed"
 		activity.save()
-
-	@classmethod
-	def fill_monitoring(cls, programme, key):
-		"""Every M&E doctype and child table with a row for this programme."""
-		from ta_programmes import results as M
-		from ta_programmes.tests.test_results import web_form_answer
-
-		framework = f.results_framework(programme)
-		f.actual(framework["indicator"])
-		delivered = f.delivered_activity(programme, title=f"Matrix delivered {key} _test")
-		frappe.get_doc(
-			{"doctype": "TA Learning Test", "activity": delivered, "max_score": 10, "scores": [{"participant_code": "P-1", "pre_score": 2, "post_score": 8}]}
-		).insert()
-		frappe.get_doc(
-			{"doctype": "TA Participant Roster", "activity": delivered, "entries": [{"full_name": f"Matrix Participant {key}"}]}
-		).insert()
-		M.create_follow_ups(today="2026-11-30")
-		follow_up = frappe.get_value("TA Follow-up", {"activity": delivered}, "name")
-		token = M.issue_links(follow_up, 2)[0].split("token=")[1]
-		web_form_answer(token, hr_concern=1, concern_details="Matrix concern _test")
-		f.set_status(programme, "Active", f.MANAGER)
-		frappe.get_doc({"doctype": "TA Impact Review", "programme": programme, "what_worked": "x", "lessons": "y"}).insert()
 
 	@classmethod
 	def fill_masters(cls):
