@@ -185,8 +185,9 @@ def create_follow_ups(today=None) -> list[str]:
 		existing[f.activity].add(f.round_months)
 	for a in activities:
 		for m, due in R.due_rounds(getdate(a.end), months, existing[a.name], today):
-			doc = frappe.get_doc({"doctype": "TA Follow-up", "status": "Open"})
-			doc.flags.scheduled = {"activity": a.name, "round_months": m, "due_on": due}
+			values = {"activity": a.name, "round_months": m, "due_on": due}
+			doc = frappe.get_doc({"doctype": "TA Follow-up", "status": "Open", **values})
+			doc.flags.scheduled = values  # the controller refuses a follow-up without it
 			doc.insert(ignore_permissions=True)
 			created.append(doc.name)
 			officer = frappe.db.get_value("TA Programme", a.programme, "programme_officer")

@@ -149,6 +149,30 @@ class TestResultsFramework(FrappeTestCase):
 		self.assertTrue(any(r.indicator == framework["indicator"] for r in data))
 		self.assertEqual(chart["data"]["labels"], ["2026", "2027"])
 
+	def test_data_import_of_actuals_keeps_every_rule(self):
+		from frappe.core.doctype.data_import.importer import Importer
+
+		ind = f.results_framework(self.programme)["indicator"]
+		csv = (
+			"Indicator,Period,Actual Value,Evidence Link,Recorded By\n"
+			f"{ind},2026,9,https://evidence.example.org/a,Guest\n"
+			f"{ind},2026,10,https://evidence.example.org/b,\n"  # the same period again
+			f"{ind},2027,-3,https://evidence.example.org/c,\n"  # a negative count
+			f"{ind},2027,4,,\n"  # no evidence
+		)
+		file = frappe.get_doc(doctype="File", content=csv, file_name=f"actuals-{ind}.csv", is_private=1).save(ignore_permissions=True)
+		data_import = frappe.get_doc(
+			{"doctype": "Data Import", "import_type": "Insert New Records", "reference_doctype": "TA Indicator Actual", "import_file": file.file_url}
+		).insert()
+		Importer("TA Indicator Actual", data_import=data_import).import_data()
+		logs = frappe.get_all("Data Import Log", filters={"data_import": data_import.name}, fields=["success", "messages", "row_indexes"], order_by="creation")
+		self.assertEqual([bool(log.success) for log in logs], [True, False, False, False], logs)
+		messages = " ".join(log.messages or "" for log in logs)
+		for text in ("already recorded", "cannot be negative", "evidence"):
+			self.assertIn(text, messages)
+		stored = frappe.get_all("TA Indicator Actual", filters={"indicator": ind}, fields=["value", "recorded_by"])
+		self.assertEqual([(s.value, s.recorded_by) for s in stored], [(9, "Administrator")])
+
 	def test_server_owned_figures_cannot_be_sent(self):
 		ind = f.results_framework(self.programme)["indicator"]
 		doc = frappe.get_doc(
@@ -212,7 +236,8 @@ class TestFollowUps(FrappeTestCase):
 		fu = self.follow_up()
 		token_a, token_b = (link.split("token=")[1] for link in M.issue_links(fu, 2))
 		response = f.web_form_answer(token_a, hr_concern=1, concern_details="Unit used the tools on journalists _test")
-		self.assertEqual(response.follow_up, fu)
+		self.assertEqual((response.follow_up, response.activity, response.programme), (fu, self.activity, self.programme))
+		self.assertEqual(frappe.db.get_value("TA Follow-up", fu, "programme"), self.programme)
 		stored = frappe.get_doc("TA Follow-up Response", response.name)
 		self.assertFalse(stored.token)
 		self.assertEqual(stored.owner, "Guest")
