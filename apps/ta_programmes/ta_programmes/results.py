@@ -115,7 +115,7 @@ def tracking(programmes: list[str]) -> list[dict]:
 					direction=ind.direction, result=ind.result, result_code=result.code, result_title=result.title,
 					level=result.level, baseline=ind.baseline_value, period=t.period, period_start=t.period_start,
 					period_end=t.period_end, target=t.target_value, actual=actual, achievement=pct,
-					light=R.traffic_light(pct) if (t.period_end and getdate(t.period_end) <= getdate()) or actual is not None else "grey",
+					light=R.traffic_light(pct),
 					categories=dict(cell["categories"]) if cell else {}, sample=cell["sample"] if cell else None,
 					standard_indicator=ind.standard_indicator,
 				)
@@ -128,7 +128,7 @@ def latest_by_indicator(rows: list[dict]) -> list[dict]:
 	best: dict[str, dict] = {}
 	for r in rows:
 		current = best.get(r.indicator)
-		if current is None or (r.actual is not None and (current.actual is None or (r.period_start or "") > (current.period_start or ""))):
+		if current is None or (r.actual is not None and (current.actual is None or str(r.period_start or "") > str(current.period_start or ""))):
 			best[r.indicator] = r
 	return list(best.values())
 
@@ -202,7 +202,7 @@ def create_follow_ups(today=None) -> list[str]:
 					ignore_permissions=True,
 				)
 			if frappe.db.exists("TA Participant Roster", a.name):
-				send_links(doc.name, check=False)
+				email_links(doc.name)
 	return created
 
 
@@ -235,11 +235,15 @@ def make_links(follow_up: str, count: int | str = 1) -> list[str]:
 
 
 @frappe.whitelist(methods=["POST"])
-def send_links(follow_up: str, check: bool = True) -> int:
-	"""E-mail a one-time link to everyone on the activity's roster who has not had one for this
-	round. The e-mail goes to the person; the stored link is a hash, tied to nobody."""
-	if check:
-		frappe.has_permission("TA Follow-up", "write", doc=follow_up, throw=True)
+def send_links(follow_up: str) -> int:
+	"""E-mail a one-time link to everyone on the activity's roster (once per round). The e-mail
+	goes to the person; the stored link is a hash, tied to nobody."""
+	frappe.has_permission("TA Follow-up", "write", doc=follow_up, throw=True)
+	return email_links(follow_up)
+
+
+def email_links(follow_up: str) -> int:
+	"""``send_links`` without the permission check, for the scheduler."""
 	doc = frappe.get_doc("TA Follow-up", follow_up)
 	if not frappe.db.exists("TA Participant Roster", doc.activity):
 		frappe.throw(
@@ -249,7 +253,7 @@ def send_links(follow_up: str, check: bool = True) -> int:
 	if not frappe.db.exists("Email Account", {"enable_outgoing": 1, "default_outgoing": 1}):
 		frappe.throw(
 			_("No outgoing e-mail account is set up: ask an administrator to set one up, or make links to hand out."),
-			frappe.OutgoingEmailError, title=_("E-mail Not Set Up"),
+			frappe.ValidationError, title=_("E-mail Not Set Up"),
 		)
 	roster = frappe.get_doc("TA Participant Roster", doc.activity)
 	emails = sorted({(r.email or "").strip().lower() for r in roster.entries if r.email})

@@ -6,7 +6,9 @@ from ta_programmes.core import results as R
 from ta_programmes.enforce import as_date, rules
 from ta_programmes.results import claim_key
 
-LIBRARY_FIELDS = ("definition", "unit", "direction", "disaggregation", "scale_min", "scale_max", "means_of_verification")
+# Copied from the library when empty (unit, direction and disaggregation have defaults: the form
+# copies them when an indicator is picked, and a REST client or import says what it wants).
+LIBRARY_FIELDS = ("definition", "means_of_verification", "scale_min", "scale_max")
 
 
 class TAIndicator(Document):
@@ -43,7 +45,7 @@ class TAIndicator(Document):
 		if self.standard_indicator and (self.is_new() or self.has_value_changed("standard_indicator")):
 			library = frappe.get_doc("TA Standard Indicator", self.standard_indicator)
 			for field in LIBRARY_FIELDS:
-				if not self.get(field) or self.is_new():
+				if self.get(field) in (None, ""):
 					self.set(field, library.get(field))
 			self.title = self.title or library.indicator_name
 

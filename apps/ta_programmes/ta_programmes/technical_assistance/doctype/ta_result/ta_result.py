@@ -38,8 +38,15 @@ class TAResult(Document):
 			)
 		if not self.is_new() and self.level == "Output" and frappe.db.exists("TA Result", {"parent_result": self.name}):
 			frappe.throw(_("Outputs serve this result: it stays an outcome."), frappe.ValidationError, title=_("Invalid Results Framework"))
-		if not self.is_new() and self.has_value_changed("programme") and frappe.db.exists("TA Indicator", {"result": self.name}):
-			frappe.throw(_("Indicators measure this result: it stays with its programme."), frappe.ValidationError, title=_("Invalid Results Framework"))
+		if not self.is_new() and self.has_value_changed("programme") and (
+			frappe.db.exists("TA Indicator", {"result": self.name})
+			or frappe.db.exists("TA Activity", {"result": self.name})
+			or frappe.db.exists("TA Result", {"parent_result": self.name})
+		):
+			frappe.throw(
+				_("Indicators, activities or outputs refer to this result: it stays with its programme."),
+				frappe.ValidationError, title=_("Invalid Results Framework"),
+			)
 		claim_key(self, "result_key", (self.programme, self.code), _("Result {0} of programme {1}").format(self.code, self.programme))
 
 	def on_trash(self):
