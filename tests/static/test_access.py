@@ -82,3 +82,14 @@ def test_no_role_may_share_a_record_of_the_app():
 	"""Sharing would hand out read or write rights the declared tables forbid."""
 	for doctype, (_p, meta) in DOCTYPES.items():
 		assert not any(p.get("share") for p in meta.get("permissions", [])), doctype
+
+
+def test_admin_only_tables_sit_at_a_level_only_administrators_read():
+	for parent, field in A.ADMIN_ONLY_TABLES:
+		meta = DOCTYPES[parent][1]
+		df = next(f for f in meta["fields"] if f["fieldname"] == field)
+		assert df.get("permlevel") == 1, (parent, field)
+		level1 = {p["role"] for p in meta["permissions"] if p.get("permlevel") == 1 and p.get("read")}
+		assert level1 <= {"TA Administrator", "System Manager"}, level1
+		child = df["options"]
+		assert {r for r, rule in A.VISIBILITY[child].items() if rule != "none"} <= {"TA Administrator"}

@@ -48,6 +48,8 @@ override_whitelisted_methods = {
 	"frappe.desk.form.linked_with.get_submitted_linked_docs": "ta_programmes.api.guard.get_submitted_linked_docs",
 	"frappe.core.doctype.user.user.get_roles": "ta_programmes.api.guard.get_roles",
 	"frappe.desk.form.load.get_user_info_for_viewers": "ta_programmes.api.guard.get_user_info_for_viewers",
+	# the follow-up web form is answered by Guests: its arguments are checked before Frappe reads them
+	"frappe.website.doctype.web_form.web_form.accept": "ta_programmes.api.guard.web_form_accept",
 }
 # Every request of a donor, once its user is known: nothing hidden from donors may be named.
 auth_hooks = ["ta_programmes.api.guard.donor_request_guard"]
@@ -74,7 +76,10 @@ for _doctype in VISIBILITY:
 		doc_events.setdefault(_doctype, {})["before_validate"] = "ta_programmes.server_fields.own"
 
 # Attaching a file to a record of the app needs write permission on it (Frappe asks only for read).
-doc_events["File"] = {"before_insert": "ta_programmes.permissions.check_attachment"}
+doc_events["File"] = {
+	"before_insert": "ta_programmes.permissions.check_attachment",
+	"on_trash": "ta_programmes.permissions.check_attachment_delete",
+}
 
 before_request = ["ta_programmes.transparency.before_request"]
 

@@ -47,11 +47,26 @@ def _funded(column: str, user: str) -> str:
 	)
 
 
+def hidden_from(user: str, doctype: str) -> bool:
+	"""Every TA role the user holds is declared ``none`` for the doctype (a child table hidden from
+	roles that read its parent, such as the follow-up link hashes)."""
+	if user == "Administrator":
+		return False
+	roles = set(frappe.get_roles(user))
+	if "System Manager" in roles:
+		return False
+	rules = VISIBILITY.get(doctype, {})
+	held = [rules[r] for r in roles if r in rules and r != "Guest"]
+	return bool(held) and all(rule == "none" for rule in held)
+
+
 def query(user: str | None = None, doctype: str | None = None) -> str:
 	"""permission_query_conditions for every doctype of the app, child tables included, from the
 	declared table ``core.access.VISIBILITY``. Frappe checks only the parent's read permission when
 	a child table is listed (``get_list`` with ``parent``), so each child carries its own rule."""
 	user = user or frappe.session.user
+	if doctype and hidden_from(user, doctype):
+		return "1 = 0"
 	if not doctype or not is_restricted_donor(user):
 		return ""
 	rule = VISIBILITY.get(doctype, {}).get(DONOR_ROLE, "none")
@@ -155,6 +170,8 @@ class ChildRow(Document):
 			return False
 		if is_restricted_donor(user) and VISIBILITY.get(self.doctype, {}).get(DONOR_ROLE, "none") == "none":
 			return False
+		if hidden_from(user, self.doctype):
+			return False
 		return True
 
 	def on_trash(self):
@@ -179,3 +196,21 @@ def check_attachment(doc, method=None) -> None:
 		frappe.throw(
 			_("You may not attach files to {0} {1}.").format(_(target), name), frappe.PermissionError, title=_("Not Permitted")
 		)
+
+
+def check_attachment_delete(doc, method=None) -> None:
+	"""doc_events File on_trash: a state's request for assistance, once the reviewers have read its
+	needs assessment, stays (the readiness rule relies on it)."""
+	if not doc.file_url or frappe.session.user == "Administrator":
+		return
+	from ta_programmes.technical_assistance.doctype.ta_needs_assessment.ta_needs_assessment import (
+		EDITABLE_WHILE,
+	)
+
+	for programme in frappe.get_all("TA Needs Assessment", filters={"request_document": doc.file_url}, pluck="programme"):
+		status = frappe.db.get_value("TA Programme", programme, "status")
+		if status not in EDITABLE_WHILE:
+			frappe.throw(
+				_("This file is the request for assistance of programme {0} ({1}): it stays.").format(programme, _(status)),
+				frappe.PermissionError, title=_("Not Permitted"),
+			)

@@ -23,7 +23,8 @@ from ta_programmes.core.errors import DuplicateRow
 from ta_programmes.enforce import rules
 from ta_programmes.exceptions import FollowUpLinkError
 
-ROSTER_ROLES = ("TA Administrator", "TA Programme Manager", "TA Programme Officer")
+# A programme in these states went to review: its states keep their needs assessments.
+REVIEWED_STATES = ("Under Review", "Approved", "Active", "Suspended")
 
 
 def settings():
@@ -50,7 +51,7 @@ def claim_key(doc, field: str, parts: tuple, what: str) -> None:
 def check_ready_for_review(programme) -> None:
 	states = [r.beneficiary_state for r in programme.beneficiary_states]
 	assessed = {
-		a.beneficiary_state: bool(a.request_document)
+		a.beneficiary_state: bool(a.request_document and frappe.db.exists("File", {"file_url": a.request_document}))
 		for a in frappe.get_all(
 			"TA Needs Assessment", filters={"programme": programme.name}, fields=["beneficiary_state", "request_document"]
 		)
@@ -60,7 +61,11 @@ def check_ready_for_review(programme) -> None:
 
 
 def check_ready_for_completion(programme) -> None:
-	reviewed = frappe.db.exists("TA Impact Review", {"programme": programme.name, "docstatus": 1})
+	# A locking read: a review cancelled at the same moment (which locks the programme first, see
+	# TAImpactReview.cancel) is seen, never a stale snapshot.
+	reviewed = frappe.db.sql(
+		"select name from `tabTA Impact Review` where programme = %s and docstatus = 1 for update", programme.name
+	)
 	with rules():
 		R.check_impact_reviewed(bool(reviewed))
 
@@ -256,7 +261,8 @@ def email_links(follow_up: str) -> int:
 			frappe.ValidationError, title=_("E-mail Not Set Up"),
 		)
 	roster = frappe.get_doc("TA Participant Roster", doc.activity)
-	emails = sorted({(r.email or "").strip().lower() for r in roster.entries if r.email})
+	emails = list({(r.email or "").strip().lower() for r in roster.entries if r.email})
+	secrets.SystemRandom().shuffle(emails)  # the order of the links says nothing about the roster
 	if doc.emailed_on:
 		frappe.throw(
 			_("The links of this round were e-mailed on {0}.").format(frappe.utils.format_datetime(doc.emailed_on)),
@@ -273,8 +279,7 @@ def email_links(follow_up: str) -> int:
 				"your name is not recorded with your answers:</p><p><a href=\"{1}\">{1}</a></p>"
 				"<p>The link works once and expires in {2} days.</p>"
 			).format(frappe.utils.escape_html(doc.activity_title), link, int(settings().link_valid_days or R.FOLLOW_UP_LINK_DAYS)),
-			reference_doctype="TA Follow-up",
-			reference_name=doc.name,
+			# no reference to the follow-up: the queued e-mail would tie a link to a person in its timeline
 		)
 	return len(links)
 
@@ -295,6 +300,7 @@ def refresh_counts(follow_up: str) -> None:
 			"cases": sum(int(a.cases or 0) for a in answers),
 			"concerns": sum(1 for a in answers if a.hr_concern),
 		},
+		update_modified=False,  # the moment of an answer is not recorded on the follow-up
 	)
 
 

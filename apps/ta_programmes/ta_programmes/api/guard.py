@@ -21,7 +21,7 @@ import json
 import frappe
 from frappe import _
 
-from ta_programmes.core.access import DONOR_HIDDEN
+from ta_programmes.core.access import DONOR_HIDDEN, STAFF_HIDDEN
 from ta_programmes.permissions import is_restricted_donor
 
 
@@ -48,10 +48,20 @@ TIMELINE = (
 def donor_request_guard() -> None:
 	"""auth_hooks: runs on every request once its user is known (session or API key)."""
 	user = frappe.session.user
-	if user in (None, "", "Guest", "Administrator") or not is_restricted_donor(user):
+	if user in (None, "", "Guest", "Administrator"):
+		return
+	donor = is_restricted_donor(user)
+	staff_hidden = not ({"TA Administrator", "System Manager"} & set(frappe.get_roles(user)))
+	if not donor and not staff_hidden:
 		return
 	text = " ".join(_texts(dict(frappe.form_dict))).lower()
 	text = " ".join(text.split())  # any run of whitespace as one space
+	if staff_hidden:
+		for name in STAFF_HIDDEN:
+			if name.lower() in text:
+				frappe.throw(_("This request names {0}, which only administrators see.").format(name.rstrip(".")), frappe.PermissionError, title=_("Not Permitted"))
+	if not donor:
+		return
 	for name in DONOR_HIDDEN:
 		if name.lower() in text:
 			frappe.throw(
@@ -138,3 +148,22 @@ def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel
 	if is_restricted_donor() or not frappe.has_permission(doctype, "read", name):
 		frappe.throw(_("Not permitted."), frappe.PermissionError, title=_("Not Permitted"))
 	return linked_with.get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)
+
+
+@frappe.whitelist(allow_guest=True, methods=["POST"])
+def web_form_accept(web_form: str | None = None, data: str | dict | None = None):
+	"""Frappe's web form endpoint, with its arguments checked first: Frappe parses ``data`` with
+	``json.loads`` and reads it as an object, so anything else was a 500. A clear 417 instead."""
+	from frappe.website.doctype.web_form.web_form import accept
+
+	if not isinstance(web_form, str) or not web_form:
+		frappe.throw(_("Which form is this? The web form is missing."), frappe.ValidationError, title=_("Invalid Request"))
+	parsed = data
+	if isinstance(data, str):
+		try:
+			parsed = json.loads(data)
+		except ValueError:
+			parsed = None
+	if not isinstance(parsed, dict):
+		frappe.throw(_("The answers could not be read; please send the form again."), frappe.ValidationError, title=_("Invalid Request"))
+	return accept(web_form, json.dumps(parsed))

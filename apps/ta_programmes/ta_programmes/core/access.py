@@ -72,7 +72,8 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	"TA Learning Test": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
 	"TA Test Score": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
 	"TA Follow-up": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
-	"TA Follow-up Invitation": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
+	# one-time link hashes: only administrators (staff could otherwise tell which link was answered when)
+	"TA Follow-up Invitation": _row("none", {"TA Administrator": "all"}),
 	"TA Participant Roster": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
 	"TA Roster Entry": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
 	"TA Monitoring Settings": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
@@ -109,6 +110,11 @@ PERMLEVEL_1_TABLES = {
 # Fields a donor reads the document of but not the field (permission level 1): the gate's alert
 # names sign-offs, objecting organisations and the quorum.
 PERMLEVEL_1_FIELDS = {("TA Programme", "gate_alert")}
+
+# Tables no role but TA Administrator reads (permission level 1, read by administrators only), and
+# what a request of anyone else may not name (Frappe would join the table checking the parent only).
+ADMIN_ONLY_TABLES = {("TA Follow-up", "invitations")}
+STAFF_HIDDEN = ("TA Follow-up Invitation", "invitations.", "token_hash")
 
 # What a donor's request may not even name (in fields, filters, order or group by): Frappe would
 # join these child tables, or filter on these fields, checking only the parent's permission.

@@ -361,6 +361,14 @@ def check_answer(applied: str | None, cases: int | None, concern: bool, details:
 		raise MissingValue(_("Please describe the human-rights concern, so that the reviewers can look into it."))
 
 
+MAX_TEXT = 5000
+
+
+def check_text_length(label: str, text: str | None) -> None:
+	if text and len(text) > MAX_TEXT:
+		raise InvalidValue(_("{0}: at most {1} characters, please."), label, MAX_TEXT)
+
+
 # --- readiness --------------------------------------------------------------------------------
 def check_needs_assessed(states: Sequence[str], assessed: dict[str, bool]) -> None:
 	"""A programme goes to review only once the needs of every beneficiary state are assessed and

@@ -229,10 +229,11 @@ def request_file(state_name: str) -> str:
 	).insert(ignore_permissions=True).file_url
 
 
-def assess_needs(programme_name: str) -> None:
-	"""A needs assessment, with the state's request attached, for each state of the programme."""
+def assess_needs(programme_name: str, states: list[str] | None = None) -> None:
+	"""A needs assessment, with the state's request attached, for each state of the programme (or
+	for ``states``, e.g. one about to be added)."""
 	doc = frappe.get_doc("TA Programme", programme_name)
-	for row in doc.beneficiary_states:
+	for row in [frappe._dict(beneficiary_state=s) for s in states] if states else doc.beneficiary_states:
 		if frappe.db.exists("TA Needs Assessment", {"programme": programme_name, "beneficiary_state": row.beneficiary_state}):
 			continue
 		frappe.get_doc(

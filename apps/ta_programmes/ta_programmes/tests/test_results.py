@@ -21,7 +21,6 @@ from ta_programmes.exceptions import (
 	InvalidValueError,
 	MissingValueError,
 	NegativeValueError,
-	NotInProgrammeError,
 	NotReadyError,
 )
 from ta_programmes.tests import factories as f
@@ -51,26 +50,44 @@ class TestNeedsAssessment(FrappeTestCase):
 		f.set_status(name, "Under Review", f.officer())
 		self.assertEqual(frappe.db.get_value("TA Programme", name, "status"), "Under Review")
 
-	def test_an_assessment_is_for_a_state_of_the_programme_and_is_locked_once_reviewers_read_it(self):
+	def test_an_assessment_read_by_reviewers_is_locked_and_a_new_state_needs_one(self):
 		name = f.under_review("Needs lock _test")
-		values = {
-			"doctype": "TA Needs Assessment", "programme": name, "assessed_on": "2025-11-01", "requested_by": "Ministry",
-			"request_date": "2025-10-01", "request_document": f.request_file("Peru"), "gaps": "g", "priorities": "p",
-		}
-		with self.assertRaises(NotInProgrammeError):
-			frappe.get_doc({**values, "beneficiary_state": f.state("Peru", "Latin American & Caribbean")}).insert()
 		existing = frappe.get_doc("TA Needs Assessment", {"programme": name, "beneficiary_state": "Kenya"})
 		existing.gaps = "rewritten after the reviewers read it"
 		with self.assertRaises(frappe.ValidationError):
 			existing.save()
 		with self.assertRaises(frappe.ValidationError):
 			existing.delete()
-		with self.assertRaises(frappe.ValidationError):  # a new one while under review, too
-			frappe.get_doc({**values, "programme": name, "beneficiary_state": "Ghana", "request_document": f.request_file("Ghana")}).insert()
+		# the state's request stays too (as the officer, who could otherwise delete the file)
+		frappe.get_doc({"doctype": "File", "file_url": existing.request_document, "file_name": "copy.txt", "is_private": 1}).insert(
+			ignore_permissions=True
+		)
+		with f.as_user(f.officer()), self.assertRaises(frappe.PermissionError):
+			frappe.get_doc("File", {"file_url": existing.request_document}).delete(ignore_permissions=True)
+		# a state added to a reviewed programme needs its assessment first
+		peru = f.state("Peru", "Latin American & Caribbean")
+
+		def add_peru():
+			with f.as_user(f.officer()):
+				doc = frappe.get_doc("TA Programme", name)
+				doc.beneficiary_states[1].share = 20
+				doc.append("beneficiary_states", {"beneficiary_state": peru, "share": 20})
+				doc.save()
+
+		with self.assertRaises(NotReadyError):
+			add_peru()
+		f.assess_needs(name, [peru])
+		add_peru()
 		draft = f.programme(title=f"Needs twice _test {frappe.generate_hash(length=4)}")
 		f.assess_needs(draft)
 		with self.assertRaises(DuplicateRowError):
-			frappe.get_doc({**values, "programme": draft, "beneficiary_state": "Kenya"}).insert()
+			frappe.get_doc(
+				{
+					"doctype": "TA Needs Assessment", "programme": draft, "beneficiary_state": "Kenya", "assessed_on": "2025-11-01",
+					"requested_by": "Ministry", "request_date": "2025-10-01", "request_document": f.request_file("Kenya"),
+					"gaps": "g", "priorities": "p",
+				}
+			).insert()
 
 
 class TestResultsFramework(FrappeTestCase):
@@ -173,6 +190,26 @@ class TestResultsFramework(FrappeTestCase):
 		stored = frappe.get_all("TA Indicator Actual", filters={"indicator": ind}, fields=["value", "recorded_by"])
 		self.assertEqual([(s.value, s.recorded_by) for s in stored], [(9, "Administrator")])
 
+	def test_an_indicator_with_actuals_stays_in_its_programme(self):
+		framework = f.results_framework(self.programme)
+		f.actual(framework["indicator"])
+		other = f.results_framework(f.approved("Framework elsewhere _test"))
+		doc = frappe.get_doc("TA Indicator", framework["indicator"])
+		doc.result = other["outcome"]
+		with self.assertRaises(frappe.ValidationError):
+			doc.save()
+
+	def test_what_is_not_a_number_is_refused_clearly_through_rest(self):
+		ind = f.results_framework(self.programme)["indicator"]
+		headers = f.api_auth(f.user("mne-rest@tests.ta.example", "TA M&E Officer"))
+		frappe.db.commit()
+		for value in ("abc", "NaN", "Infinity", "1e400", [1], {"a": 1}):
+			body = {"indicator": ind, "period": "2027", "value": value, "evidence_link": "https://evidence.example.org/x"}
+			response = f.rest("POST", "/api/resource/TA Indicator Actual", headers=headers, json=body)
+			self.assertEqual(response.status_code, 417, (value, response.get_data(as_text=True)[:300]))
+		response = f.rest("PUT", f"/api/resource/TA Indicator/{ind}", headers=headers, json={"baseline_value": "abc"})
+		self.assertEqual(response.status_code, 417, response.get_data(as_text=True)[:300])
+
 	def test_server_owned_figures_cannot_be_sent(self):
 		ind = f.results_framework(self.programme)["indicator"]
 		doc = frappe.get_doc(
@@ -257,6 +294,43 @@ class TestFollowUps(FrappeTestCase):
 		self.assertIn(f.OHCHR, told)
 		self.assertIn(frappe.db.get_value("TA Programme", self.programme, "programme_officer"), told)
 
+	def test_not_yet_and_an_empty_number_of_cases_are_answers(self):
+		fu = self.follow_up()
+		tokens = [link.split("token=")[1] for link in M.issue_links(fu, 3)]
+		self.assertEqual(f.web_form_answer(tokens[0], applied_skill="Not yet", cases="").cases, None)
+		self.assertEqual(f.web_form_answer(tokens[1], applied_skill="Yes", cases="").applied_skill, "Yes")
+		with self.assertRaises(frappe.ValidationError):
+			f.web_form_answer(tokens[2], cases="abc")
+		with self.assertRaises(frappe.ValidationError):
+			f.web_form_answer(tokens[2], hr_concern=1, concern_details="x" * 70_000)
+		frappe.db.commit()
+		for data in ("not json", '"a string"', "null", "[1]"):
+			response = f.rest(
+				"POST", "/api/method/frappe.website.doctype.web_form.web_form.accept", json={"web_form": "follow-up", "data": data}
+			)
+			self.assertIn(response.status_code, (417, 429), (data, response.get_data(as_text=True)[:200]))
+
+	def test_staff_cannot_see_which_link_was_answered(self):
+		fu = self.follow_up()
+		M.issue_links(fu, 2)
+		frappe.db.commit()
+		from frappe.client import get, get_list
+
+		officer = frappe.db.get_value("TA Programme", self.programme, "programme_officer")
+		for user in (officer, f.MANAGER, f.user("mne-links@tests.ta.example", "TA M&E Officer")):
+			with f.as_user(user):
+				self.assertFalse(get("TA Follow-up", fu).get("invitations"), user)
+				self.assertEqual(get_list("TA Follow-up Invitation", parent="TA Follow-up", fields=["name"], limit_page_length=0), [])
+			headers = f.api_auth(user)
+			frappe.db.commit()
+			for query in ('fields=["`tabTA Follow-up Invitation`.used"]', 'fields=["invitations.used"]', 'filters=[["token_hash","like","%a%"]]'):
+				response = f.rest("GET", f"/api/resource/TA Follow-up?{query}", headers=headers)
+				self.assertEqual(response.status_code, 403, (user, query, response.get_data(as_text=True)[:200]))
+		token = M.issue_links(fu, 1)[0].split("token=")[1]
+		stamp = frappe.db.get_value("TA Follow-up", fu, "modified")
+		f.web_form_answer(token)
+		self.assertEqual(frappe.db.get_value("TA Follow-up", fu, "modified"), stamp, "an answer leaves no time on the follow-up")
+
 	def test_an_expired_or_closed_link_is_refused_and_the_page_says_so(self):
 		fu = self.follow_up(months=6)
 		token = M.issue_links(fu, 1)[0].split("token=")[1]
@@ -315,6 +389,28 @@ class TestFollowUps(FrappeTestCase):
 
 
 class TestImpactReview(FrappeTestCase):
+	def test_a_completion_and_a_cancel_of_its_review_at_once_never_both_pass(self):
+		name = f.approved("Impact race _test")
+		f.set_status(name, "Active", f.MANAGER)
+		review = frappe.get_doc(
+			{"doctype": "TA Impact Review", "programme": name, "what_worked": "x _test", "lessons": "y _test"}
+		).insert()
+		review.submit()
+		frappe.db.commit()
+
+		def complete():
+			doc = frappe.get_doc("TA Programme", name)
+			doc.status = "Completed"
+			return doc.save
+
+		def cancel():
+			return frappe.get_doc("TA Impact Review", review.name).cancel
+
+		results = f.race({"complete": complete, "cancel": cancel}, frappe.ValidationError)
+		self.assertEqual(sorted(results.values()), ["done", "refused"], results)
+		completed = frappe.db.get_value("TA Programme", name, "status") == "Completed"
+		self.assertEqual(completed, frappe.db.get_value("TA Impact Review", review.name, "docstatus") == 1)
+
 	def test_completion_needs_a_submitted_impact_review_whose_lessons_reach_the_next_programme(self):
 		name = f.approved("Impact _test")
 		framework = f.results_framework(name)

@@ -5,7 +5,7 @@ from frappe.model.document import Document
 from ta_programmes import oversight
 from ta_programmes import results as M
 from ta_programmes.core import results as R
-from ta_programmes.enforce import rules
+from ta_programmes.enforce import numbers, rules
 
 
 class TAFollowupResponse(Document):
@@ -23,10 +23,16 @@ class TAFollowupResponse(Document):
 
 	def validate(self):
 		self.token = None
+		numbers(self, {"cases": _("In how many cases?"), "hr_concern": _("Human-rights concern")}, integers=("cases", "hr_concern"))
+		for field in ("concern_details", "comments"):
+			if not isinstance(self.get(field), str | None):
+				self.set(field, None)
 		if self.applied_skill != "Yes":
 			self.cases = 0 if self.applied_skill == "No" else self.cases
 		with rules():
 			R.check_answer(self.applied_skill, self.cases, bool(self.hr_concern), self.concern_details)
+			R.check_text_length(_("What happened?"), self.concern_details)
+			R.check_text_length(_("Anything else?"), self.comments)
 
 	def after_insert(self):
 		M.refresh_counts(self.follow_up)

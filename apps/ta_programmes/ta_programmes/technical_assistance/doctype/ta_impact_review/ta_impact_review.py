@@ -53,8 +53,14 @@ class TAImpactReview(Document):
 			)
 		self.record_achievement()
 
+	def cancel(self):
+		# The programme row first, as its completion does: a cancel and a completion at the same
+		# moment run one after the other (and never deadlock).
+		frappe.db.get_value("TA Programme", self.programme, "status", for_update=True)
+		return super().cancel()
+
 	def before_cancel(self):
-		if frappe.db.get_value("TA Programme", self.programme, "status") == "Completed":
+		if frappe.db.get_value("TA Programme", self.programme, "status", for_update=True) == "Completed":
 			frappe.throw(_("The programme is completed on the strength of this review: it stays."), frappe.ValidationError, title=_("Review in Use"))
 
 	def record_achievement(self):

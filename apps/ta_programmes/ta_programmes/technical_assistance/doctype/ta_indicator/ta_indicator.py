@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from ta_programmes.core import results as R
-from ta_programmes.enforce import as_date, rules
+from ta_programmes.enforce import as_date, numbers, rules
 from ta_programmes.results import claim_key
 
 # Copied from the library when empty (unit, direction and disaggregation have defaults: the form
@@ -50,6 +50,9 @@ class TAIndicator(Document):
 			self.title = self.title or library.indicator_name
 
 	def validate(self):
+		numbers(self, {"baseline_value": _("Baseline"), "scale_min": _("Scale from"), "scale_max": _("Scale to")})
+		for r in self.targets:
+			numbers(r, {"target_value": _("Row {0}: target").format(r.idx)})
 		self.code = (self.code or "").strip()
 		programme = frappe.db.get_value("TA Programme", self.programme, ["planned_start", "planned_end"], as_dict=True) or {}
 		with rules():
@@ -66,9 +69,16 @@ class TAIndicator(Document):
 		claim_key(self, "indicator_key", (self.programme, self.code), _("Indicator {0} of programme {1}").format(self.code, self.programme))
 
 	def check_recorded_actuals(self):
-		"""Actuals already recorded keep their period and stay valid under the indicator's unit."""
+		"""Actuals already recorded keep their programme and period and stay valid under the
+		indicator's unit."""
 		if self.is_new():
 			return
+		before = self.get_doc_before_save()
+		if before and before.programme != self.programme and frappe.db.exists("TA Indicator Actual", {"indicator": self.name}):
+			frappe.throw(
+				_("Actuals are recorded for this indicator under programme {0}: it stays there.").format(before.programme),
+				frappe.ValidationError, title=_("Indicator in Use"),
+			)
 		periods = {r.period for r in self.targets}
 		for a in frappe.get_all("TA Indicator Actual", filters={"indicator": self.name}, fields=["name", "period", "value", "category"]):
 			if a.period not in periods:

@@ -6,7 +6,7 @@ from frappe.utils import now_datetime
 from ta_programmes.core import results as R
 from ta_programmes.core import rules as CR
 from ta_programmes.core.errors import MissingValue
-from ta_programmes.enforce import rules
+from ta_programmes.enforce import numbers, rules
 from ta_programmes.results import claim_key
 
 
@@ -40,8 +40,11 @@ class TAIndicatorActual(Document):
 		value: DF.Float
 	# end: auto-generated types
 	def validate(self):
+		numbers(self, {"value": _("Actual value"), "sample_size": _("Measured over")}, integers=("sample_size",))
 		if not self.indicator:
 			return  # mandatory: Frappe says so next
+		# one actual of an indicator at a time: the category sums are checked against committed rows
+		frappe.db.get_value("TA Indicator", self.indicator, "name", for_update=True)
 		indicator = frappe.get_doc("TA Indicator", self.indicator)
 		self.period = (self.period or "").strip()
 		self.category = (self.category or "").strip() or None

@@ -4,7 +4,7 @@ from frappe.model.document import Document
 
 from ta_programmes.core import results as R
 from ta_programmes.core import rules as CR
-from ta_programmes.enforce import rules
+from ta_programmes.enforce import numbers, rules
 
 
 class TALearningTest(Document):
@@ -31,6 +31,9 @@ class TALearningTest(Document):
 		test_name: DF.Data
 	# end: auto-generated types
 	def validate(self):
+		numbers(self, {"max_score": _("Highest score")})
+		for r in self.scores:
+			numbers(r, {"pre_score": _("Row {0}: pre-test").format(r.idx), "post_score": _("Row {0}: post-test").format(r.idx)})
 		if not self.activity:
 			return  # mandatory: Frappe says so next
 		status = frappe.db.get_value("TA Activity", self.activity, "status")

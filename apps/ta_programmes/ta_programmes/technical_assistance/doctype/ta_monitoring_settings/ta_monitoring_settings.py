@@ -3,7 +3,7 @@ from frappe.model.document import Document
 
 from ta_programmes.core import results as R
 from ta_programmes.core.errors import InvalidValue
-from ta_programmes.enforce import rules
+from ta_programmes.enforce import numbers, rules
 
 
 class TAMonitoringSettings(Document):
@@ -21,6 +21,12 @@ class TAMonitoringSettings(Document):
 		roster_retention_months: DF.Int
 	# end: auto-generated types
 	def validate(self):
+		numbers(
+			self,
+			{"link_valid_days": _("Links valid for (days)"), "roster_retention_months": _("Keep rosters for (months)"),
+			 "min_prevention_share": _("Policy target")},
+			integers=("link_valid_days", "roster_retention_months"),
+		)
 		with rules():
 			months = R.parse_intervals(self.follow_up_months)
 			self.follow_up_months = ", ".join(str(m) for m in months)

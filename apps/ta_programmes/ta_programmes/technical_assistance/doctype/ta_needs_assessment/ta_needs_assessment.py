@@ -8,8 +8,11 @@ from ta_programmes.enforce import as_date, rules
 from ta_programmes.results import claim_key
 
 # The reviewers read the assessment when the programme goes to review: from then on it is part of
-# the record and changes only while the programme is back in Draft or suspended.
+# the record and changes only while the programme is back in Draft or suspended. A new assessment
+# (for a state about to be added) may be written while the programme is open; the programme then
+# takes the state only once its needs are assessed (results.check_ready_for_review).
 EDITABLE_WHILE = ("Draft", "Suspended")
+CLOSED = ("Completed", "Cancelled")
 
 
 class TANeedsAssessment(Document):
@@ -36,11 +39,7 @@ class TANeedsAssessment(Document):
 	def validate(self):
 		if not self.programme or not self.beneficiary_state:
 			return  # mandatory: Frappe says so next
-		states = frappe.get_all(
-			"TA Programme State", filters={"parent": self.programme, "parenttype": "TA Programme"}, pluck="beneficiary_state"
-		)
 		with rules():
-			CR.check_member(self.beneficiary_state, states, _("Beneficiary state"), _("the states of programme {0}").format(self.programme))
 			CR.check_date_order(as_date(self.request_date), as_date(self.assessed_on), _("Request date"), _("Assessed on"))
 			CR.check_not_future(_("Assessed on"), as_date(self.assessed_on), getdate())
 		self.check_programme_open()
@@ -50,6 +49,14 @@ class TANeedsAssessment(Document):
 		)
 
 	def check_programme_open(self):
+		if self.is_new():
+			status = frappe.db.get_value("TA Programme", self.programme, "status")
+			if status in CLOSED:
+				frappe.throw(
+					_("Programme {0} is {1}: it takes no new assessment.").format(self.programme, _(status)),
+					frappe.ValidationError, title=_("Programme Closed"),
+				)
+			return
 		programmes = {self.programme}
 		if not self.is_new():
 			before = self.get_doc_before_save()

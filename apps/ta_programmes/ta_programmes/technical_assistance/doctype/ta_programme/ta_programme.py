@@ -75,6 +75,8 @@ class TAProgramme(Document):
 		L.check_programme_transition(old, new)
 		if new != old and new == "Under Review":
 			results.check_ready_for_review(self)
+		elif new in results.REVIEWED_STATES and self.states_changed():
+			results.check_ready_for_review(self)
 		if new != old and new == "Completed":
 			results.check_ready_for_completion(self)
 		if old == new:
@@ -101,6 +103,12 @@ class TAProgramme(Document):
 				R.check_required(_("Suspension reason"), (self.suspension_reason or "").strip(), _("to suspend a programme"))
 			self.suspended_on = now_datetime()
 		self.flags.status_change = (old, new)
+
+	def states_changed(self) -> bool:
+		before = None if self.is_new() else self.get_doc_before_save()
+		if not before:
+			return False
+		return {r.beneficiary_state for r in before.beneficiary_states} != {r.beneficiary_state for r in self.beneficiary_states}
 
 	def flag_if_gate_broken(self):
 		"""A material change to an approved programme leaves it approved but flagged: the user is
