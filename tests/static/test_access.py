@@ -84,12 +84,8 @@ def test_no_role_may_share_a_record_of_the_app():
 		assert not any(p.get("share") for p in meta.get("permissions", [])), doctype
 
 
-def test_admin_only_tables_sit_at_a_level_only_administrators_read():
-	for parent, field in A.ADMIN_ONLY_TABLES:
-		meta = DOCTYPES[parent][1]
-		df = next(f for f in meta["fields"] if f["fieldname"] == field)
-		assert df.get("permlevel") == 1, (parent, field)
-		level1 = {p["role"] for p in meta["permissions"] if p.get("permlevel") == 1 and p.get("read")}
-		assert level1 <= {"TA Administrator", "System Manager"}, level1
-		child = df["options"]
-		assert {r for r, rule in A.VISIBILITY[child].items() if rule != "none"} <= {"TA Administrator"}
+def test_follow_up_links_are_written_by_no_role_and_read_by_administrators_only():
+	meta = DOCTYPES["TA Follow-up Link"][1]
+	assert {p["role"] for p in meta["permissions"] if p.get("read")} <= {"TA Administrator", "System Manager"}
+	assert not any(p.get(k) for p in meta["permissions"] for k in ("write", "create", "import", "export", "report"))
+	assert not meta.get("track_changes"), "a version history would record when a link was used"

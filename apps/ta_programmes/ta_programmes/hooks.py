@@ -79,6 +79,7 @@ for _doctype in VISIBILITY:
 doc_events["File"] = {
 	"before_insert": "ta_programmes.permissions.check_attachment",
 	"on_trash": "ta_programmes.permissions.check_attachment_delete",
+	"validate": "ta_programmes.permissions.check_attachment_delete",
 }
 
 before_request = ["ta_programmes.transparency.before_request"]

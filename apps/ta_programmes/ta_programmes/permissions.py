@@ -199,9 +199,16 @@ def check_attachment(doc, method=None) -> None:
 
 
 def check_attachment_delete(doc, method=None) -> None:
-	"""doc_events File on_trash: a state's request for assistance, once the reviewers have read its
-	needs assessment, stays (the readiness rule relies on it)."""
-	if not doc.file_url or frappe.session.user == "Administrator":
+	"""doc_events File on_trash and validate: a state's request for assistance, once the reviewers
+	have read its needs assessment, stays, and stays where it is (the readiness rule relies on it)."""
+	if frappe.session.user == "Administrator":
+		return
+	if method == "validate":
+		before = None if doc.is_new() else doc.get_doc_before_save()
+		if not before or before.file_url == doc.file_url:
+			return
+		doc = before
+	if not doc.file_url:
 		return
 	from ta_programmes.technical_assistance.doctype.ta_needs_assessment.ta_needs_assessment import (
 		EDITABLE_WHILE,

@@ -212,7 +212,8 @@ def create_follow_ups(today=None) -> list[str]:
 
 
 def issue_links(follow_up: str, count: int) -> list[str]:
-	"""``count`` new one-time links; only their hashes are kept, none tied to a person."""
+	"""``count`` new one-time links; only their hashes are kept (TA Follow-up Link, read by
+	administrators only), none tied to a person."""
 	doc = frappe.get_doc("TA Follow-up", follow_up)
 	if doc.status != "Open":
 		frappe.throw(_("The follow-up is closed: no new links."), frappe.ValidationError, title=_("Follow-up Closed"))
@@ -220,11 +221,15 @@ def issue_links(follow_up: str, count: int) -> list[str]:
 	expires = R.link_expiry(issued, int(settings().link_valid_days or R.FOLLOW_UP_LINK_DAYS))
 	tokens = [secrets.token_urlsafe(24) for _i in range(count)]
 	for token in tokens:
-		doc.append("invitations", {"token_hash": token_hash(token), "issued_on": issued, "expires_on": expires, "used": 0})
-	doc.invited = len(doc.invitations)
-	doc.response_rate = R.response_rate(doc.invited, doc.responded or 0) or 0
-	doc.flags.server_update = True
-	doc.save(ignore_permissions=True)
+		link = frappe.get_doc(
+			{"doctype": "TA Follow-up Link", "follow_up": follow_up, "token_hash": token_hash(token), "issued_on": issued, "expires_on": expires}
+		)
+		link.flags.issued = True
+		link.insert(ignore_permissions=True)
+	invited = frappe.db.count("TA Follow-up Link", {"follow_up": follow_up})
+	frappe.db.set_value(
+		"TA Follow-up", follow_up, {"invited": invited, "response_rate": R.response_rate(invited, doc.responded or 0) or 0}
+	)
 	return [get_url(f"/follow-up/new?token={t}") for t in tokens]
 
 
@@ -285,11 +290,10 @@ def email_links(follow_up: str) -> int:
 
 
 def refresh_counts(follow_up: str) -> None:
-	doc = frappe.get_doc("TA Follow-up", follow_up)
 	answers = frappe.get_all(
 		"TA Follow-up Response", filters={"follow_up": follow_up}, fields=["applied_skill", "cases", "hr_concern"]
 	)
-	invited = len(doc.invitations)
+	invited = frappe.db.count("TA Follow-up Link", {"follow_up": follow_up})
 	frappe.db.set_value(
 		"TA Follow-up", follow_up,
 		{
@@ -309,7 +313,7 @@ def _invitation(token: str | None, lock: bool):
 		return None
 	rows = frappe.db.sql(
 		"""select i.name, i.used, i.expires_on, f.name as follow_up, f.status, f.activity, f.programme, f.round_months
-		from `tabTA Follow-up Invitation` i join `tabTA Follow-up` f on f.name = i.parent and i.parenttype = 'TA Follow-up'
+		from `tabTA Follow-up Link` i join `tabTA Follow-up` f on f.name = i.follow_up
 		where i.token_hash = %s""" + (" for update" if lock else ""),
 		token_hash(token),
 		as_dict=True,
@@ -334,7 +338,7 @@ def claim_link(token: str | None) -> dict:
 
 
 def use_link(invitation: str) -> None:
-	frappe.db.set_value("TA Follow-up Invitation", invitation, "used", 1, update_modified=False)
+	frappe.db.set_value("TA Follow-up Link", invitation, "used", 1, update_modified=False)
 
 
 def link_problem(token: str | None) -> str | None:

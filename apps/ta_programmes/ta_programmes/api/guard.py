@@ -21,7 +21,7 @@ import json
 import frappe
 from frappe import _
 
-from ta_programmes.core.access import DONOR_HIDDEN, STAFF_HIDDEN
+from ta_programmes.core.access import DONOR_HIDDEN
 from ta_programmes.permissions import is_restricted_donor
 
 
@@ -50,23 +50,66 @@ def donor_request_guard() -> None:
 	user = frappe.session.user
 	if user in (None, "", "Guest", "Administrator"):
 		return
-	donor = is_restricted_donor(user)
-	staff_hidden = not ({"TA Administrator", "System Manager"} & set(frappe.get_roles(user)))
-	if not donor and not staff_hidden:
+	if not is_restricted_donor(user):
 		return
 	text = " ".join(_texts(dict(frappe.form_dict))).lower()
 	text = " ".join(text.split())  # any run of whitespace as one space
-	if staff_hidden:
-		for name in STAFF_HIDDEN:
-			if name.lower() in text:
-				frappe.throw(_("This request names {0}, which only administrators see.").format(name.rstrip(".")), frappe.PermissionError, title=_("Not Permitted"))
-	if not donor:
-		return
+	_check_filter_fields(dict(frappe.form_dict))
 	for name in DONOR_HIDDEN:
 		if name.lower() in text:
 			frappe.throw(
 				_("This request names {0}, which donors do not see.").format(name), frappe.PermissionError, title=_("Not Permitted")
 			)
+
+
+FILTER_ARGS = ("filters", "or_filters", "current_filters")
+STANDARD_COLUMNS = {
+	"name", "owner", "creation", "modified", "modified_by", "docstatus", "idx", "parent", "parentfield", "parenttype",
+	"_assign", "_user_tags", "_comments", "_liked_by", "_seen",
+}
+
+
+def _check_filter_fields(args: dict) -> None:
+	"""A donor's filter may name only fields of the document type asked for: Frappe joins a child
+	table on its own when a filter names one of its fields without the table (``amount`` on TA
+	Programme filters funding lines), and endpoints such as ``get_group_by_count`` would then count
+	rows the donor may not see."""
+	doctype = args.get("doctype") or args.get("reference_doctype")
+	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
+		return
+	meta = frappe.get_meta(doctype)
+	own = {df.fieldname for df in meta.fields} | STANDARD_COLUMNS
+	named = [args.get(k) for k in ("field", "group_by") if isinstance(args.get(k), str)]
+	for key in FILTER_ARGS:
+		named += list(_filter_fields(args.get(key)))
+	for field in named:
+		bare = field.strip("` ").split(".")[-1].strip("` ")
+		if bare and bare not in own:
+			frappe.throw(
+				_("Filter on {0}: donors filter only on the fields of {1}.").format(bare, _(doctype)),
+				frappe.PermissionError, title=_("Not Permitted"),
+			)
+
+
+def _filter_fields(value, depth: int = 0):
+	if depth > 4 or value is None:
+		return
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except (ValueError, RecursionError):
+			return
+	if isinstance(value, dict):
+		for key in value:
+			yield str(key)
+	elif isinstance(value, list | tuple):
+		if value and all(isinstance(v, str | int | float | bool | type(None) | list | tuple) for v in value) and isinstance(value[0], str) and len(value) >= 3:
+			# [field, op, value] or [doctype, field, op, value]
+			yield str(value[1] if len(value) >= 4 else value[0])
+			return
+		for item in value:
+			if isinstance(item, list | tuple | dict):
+				yield from _filter_fields(item, depth + 1)
 
 
 def _texts(value, depth: int = 0):
@@ -87,7 +130,7 @@ def _texts(value, depth: int = 0):
 		if stripped[:1] in ("[", "{", '"'):
 			try:
 				yield from _texts(json.loads(stripped), depth + 1)
-			except ValueError:
+			except (ValueError, RecursionError):
 				pass
 	elif value is not None:
 		yield str(value)
@@ -150,20 +193,26 @@ def get_submitted_linked_docs(doctype: str, name: str, ignore_doctypes_on_cancel
 	return linked_with.get_submitted_linked_docs(doctype, name, ignore_doctypes_on_cancel_all)
 
 
-@frappe.whitelist(allow_guest=True, methods=["POST"])
-def web_form_accept(web_form: str | None = None, data: str | dict | None = None):
+# xss_safe: Frappe would run its HTML sanitiser over ``data`` first, whose JSON test recurses on deeply
+# nested input (a 500); the document's own save sanitises every text field it stores.
+@frappe.whitelist(allow_guest=True, methods=["POST"], xss_safe=True)
+def web_form_accept(web_form=None, data=None):  # untyped: Frappe's type checks would parse ``data`` first
 	"""Frappe's web form endpoint, with its arguments checked first: Frappe parses ``data`` with
 	``json.loads`` and reads it as an object, so anything else was a 500. A clear 417 instead."""
 	from frappe.website.doctype.web_form.web_form import accept
 
 	if not isinstance(web_form, str) or not web_form:
 		frappe.throw(_("Which form is this? The web form is missing."), frappe.ValidationError, title=_("Invalid Request"))
+	name = frappe.db.get_value("Web Form", web_form, "name")
+	if not name:
+		frappe.throw(_("There is no such form."), frappe.DoesNotExistError, title=_("Not Found"))
+	frappe.form_dict.web_form = name  # one rate-limit bucket per form, whatever its spelling
 	parsed = data
 	if isinstance(data, str):
 		try:
 			parsed = json.loads(data)
-		except ValueError:
+		except (ValueError, RecursionError):
 			parsed = None
 	if not isinstance(parsed, dict):
 		frappe.throw(_("The answers could not be read; please send the form again."), frappe.ValidationError, title=_("Invalid Request"))
-	return accept(web_form, json.dumps(parsed))
+	return accept(name, json.dumps(parsed))

@@ -72,8 +72,8 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	"TA Learning Test": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
 	"TA Test Score": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
 	"TA Follow-up": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
-	# one-time link hashes: only administrators (staff could otherwise tell which link was answered when)
-	"TA Follow-up Invitation": _row("none", {"TA Administrator": "all"}),
+	# one-time link hashes: administrators only (staff could otherwise tell which link was answered, when)
+	"TA Follow-up Link": _row("none", {"TA Administrator": "all"}),
 	"TA Participant Roster": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
 	"TA Roster Entry": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
 	"TA Monitoring Settings": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
@@ -111,11 +111,6 @@ PERMLEVEL_1_TABLES = {
 # names sign-offs, objecting organisations and the quorum.
 PERMLEVEL_1_FIELDS = {("TA Programme", "gate_alert")}
 
-# Tables no role but TA Administrator reads (permission level 1, read by administrators only), and
-# what a request of anyone else may not name (Frappe would join the table checking the parent only).
-ADMIN_ONLY_TABLES = {("TA Follow-up", "invitations")}
-STAFF_HIDDEN = ("TA Follow-up Invitation", "invitations.", "token_hash")
-
 # What a donor's request may not even name (in fields, filters, order or group by): Frappe would
 # join these child tables, or filter on these fields, checking only the parent's permission.
 DONOR_HIDDEN = tuple(
@@ -147,7 +142,6 @@ CHILDREN: dict[str, tuple[str, str]] = {
 	"TA Indicator Target": ("TA Indicator", "targets"),
 	"TA Test Score": ("TA Learning Test", "scores"),
 	"TA Roster Entry": ("TA Participant Roster", "entries"),
-	"TA Follow-up Invitation": ("TA Follow-up", "invitations"),
 	"TA Conflict Declaration": ("TA Trainer", "conflict_declarations"),
 }
 
@@ -179,8 +173,9 @@ SERVER_OWNED: dict[str, tuple[str, ...]] = {
 	"TA Participant Roster": ("retention_until",),
 	"TA Follow-up": (
 		"activity", "round_months", "due_on", "emailed_on", "invited", "responded", "response_rate", "applied", "cases", "concerns",
-		"invitations", "follow_up_key",
+		"follow_up_key",
 	),
 	"TA Follow-up Response": ("follow_up", "activity", "programme", "round_months"),
+	"TA Follow-up Link": ("follow_up", "token_hash", "issued_on", "expires_on", "used"),
 	"TA Impact Review": ("indicators", "on_track", "partly", "missed", "no_data", "response_rate", "mean_gain"),
 }

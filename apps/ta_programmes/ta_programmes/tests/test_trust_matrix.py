@@ -413,6 +413,13 @@ class TestTrustMatrix(FrappeTestCase):
 			"/api/resource/TA Programme?fields=" + quote('["name","`tabTA Funding\\u0020Line`.amount"]'),
 			"/api/resource/TA Programme?filters=" + quote('[["gate\\u005falert","like","%a%"]]'),
 			"/api/method/frappe.core.doctype.user.user.get_roles?uid=" + quote(self.users["TA OHCHR Reviewer"]),
+			# a bare child field in a filter: Frappe joins the child table on its own (second attack)
+			"/api/method/frappe.desk.listview.get_group_by_count?doctype=TA%20Programme&field=name&current_filters="
+			+ quote('{"amount":[">=",1]}'),
+			"/api/method/frappe.desk.listview.get_group_by_count?doctype=TA%20Activity&field=name&current_filters="
+			+ quote('[["hours",">",0]]'),
+			"/api/method/frappe.desk.search.search_link?doctype=TA%20Programme&txt=&filters=" + quote('{"donor":["like","E%"]}'),
+			"/api/resource/TA Programme?filters=" + quote('[["TA Programme","amount",">",1]]'),
 		]
 		for path in probes:
 			with self.subTest(path=path):

@@ -24,7 +24,7 @@ class TAFollowupResponse(Document):
 	def validate(self):
 		self.token = None
 		numbers(self, {"cases": _("In how many cases?"), "hr_concern": _("Human-rights concern")}, integers=("cases", "hr_concern"))
-		for field in ("concern_details", "comments"):
+		for field in ("applied_skill", "concern_details", "comments"):
 			if not isinstance(self.get(field), str | None):
 				self.set(field, None)
 		if self.applied_skill != "Yes":
@@ -44,5 +44,5 @@ class TAFollowupResponse(Document):
 				self,
 			)
 
-	def on_trash(self):
-		frappe.db.after_commit.add(lambda: M.refresh_counts(self.follow_up))
+	def after_delete(self):
+		M.refresh_counts(self.follow_up)

@@ -80,10 +80,12 @@ class TAIndicatorActual(Document):
 		return R.categories_for(indicator.disaggregation, INSTITUTION_TYPES, states)
 
 	def check_sums(self, indicator):
-		others = frappe.get_all(
+		others = frappe.db.get_values(
 			"TA Indicator Actual",
-			filters={"indicator": self.indicator, "period": self.period, "name": ("!=", self.name or "")},
-			fields=["category", "value"],
+			{"indicator": self.indicator, "period": self.period, "name": ("!=", self.name or "")},
+			["category", "value"],
+			as_dict=True,
+			for_update=True,  # a locking read sees what another save committed meanwhile
 		)
 		total = next((o.value for o in others if not o.category), None)
 		cats = {o.category: o.value for o in others if o.category}

@@ -77,6 +77,11 @@ class TAProgramme(Document):
 			results.check_ready_for_review(self)
 		elif new in results.REVIEWED_STATES and self.states_changed():
 			results.check_ready_for_review(self)
+		elif new in ("Completed", "Cancelled") and self.states_changed():
+			frappe.throw(
+				_("Programme {0} is {1}: its beneficiary states are a record and stay.").format(self.name, _(new)),
+				frappe.ValidationError, title=_("Programme Closed"),
+			)
 		if new != old and new == "Completed":
 			results.check_ready_for_completion(self)
 		if old == new:

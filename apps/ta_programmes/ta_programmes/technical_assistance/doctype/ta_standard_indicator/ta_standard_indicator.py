@@ -1,7 +1,9 @@
 from frappe.model.document import Document
 
 from ta_programmes.core import results as R
-from ta_programmes.enforce import rules
+from frappe import _
+
+from ta_programmes.enforce import numbers, rules
 
 
 class TAStandardIndicator(Document):
@@ -25,6 +27,7 @@ class TAStandardIndicator(Document):
 		unit: DF.Literal["Number", "Percentage", "Yes/No", "Scale"]
 	# end: auto-generated types
 	def validate(self):
+		numbers(self, {"scale_min": _("Scale from"), "scale_max": _("Scale to")})
 		self.code = (self.code or "").strip()
 		with rules():
 			R.check_scale(self.unit, self.scale_min, self.scale_max)

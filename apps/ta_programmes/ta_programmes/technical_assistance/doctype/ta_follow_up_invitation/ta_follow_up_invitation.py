@@ -1,5 +1,0 @@
-from ta_programmes.permissions import ChildRow
-
-
-class TAFollowupInvitation(ChildRow):
-	pass
