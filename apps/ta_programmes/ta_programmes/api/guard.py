@@ -74,7 +74,7 @@ def _check_filter_fields(args: dict) -> None:
 	table on its own when a filter names one of its fields without the table (``amount`` on TA
 	Programme filters funding lines), and endpoints such as ``get_group_by_count`` would then count
 	rows the donor may not see."""
-	doctype = args.get("doctype") or args.get("reference_doctype")
+	doctype = args.get("doctype") or args.get("reference_doctype") or _rest_doctype()
 	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
 		return
 	meta = frappe.get_meta(doctype)
@@ -89,6 +89,17 @@ def _check_filter_fields(args: dict) -> None:
 				_("Filter on {0}: donors filter only on the fields of {1}.").format(bare, _(doctype)),
 				frappe.PermissionError, title=_("Not Permitted"),
 			)
+
+
+def _rest_doctype() -> str | None:
+	"""The doctype of a REST resource request (``/api/resource/<doctype>``, ``/api/v2/document/<doctype>``)."""
+	from urllib.parse import unquote
+
+	path = getattr(getattr(frappe, "request", None), "path", "") or ""
+	for prefix in ("/api/resource/", "/api/v2/document/", "/api/v1/resource/"):
+		if path.startswith(prefix):
+			return unquote(path[len(prefix):].split("/")[0])
+	return None
 
 
 def _filter_fields(value, depth: int = 0):
