@@ -49,7 +49,7 @@ def as_number(value, label: str, integer: bool = False):
 	if value is None or (isinstance(value, str) and not value.strip()):
 		return None
 	try:
-		number = float(value) if not isinstance(value, bool) else None
+		number = float(value)  # True/False count as 1/0, as Frappe stores a Check
 	except (TypeError, ValueError, OverflowError):
 		number = None
 	if number is None or not math.isfinite(number) or (integer and number != int(number)):

@@ -400,11 +400,11 @@ def balance_of(programmes: list[str]) -> R.Balance:
 	rows = frappe.get_all(
 		"TA Activity",
 		filters={"programme": ("in", programmes or [""]), "status": ("!=", "Cancelled")},
-		fields=["category", "institution_type", "trainer_hours", "planned_participants"],
+		fields=["category", "institution_type"],
 	)
 	from ta_programmes.core.constants import THEME_CATEGORIES
 
-	return R.balance(((r.category, r.institution_type, 1) for r in rows), THEME_CATEGORIES)
+	return R.balance(((r.category, r.institution_type, 1) for r in rows), THEME_CATEGORIES)  # each activity once
 
 
 def warnings_for(programme: str) -> list[str]:

@@ -93,24 +93,22 @@ def _check_field(doctype: str | None, table: str | None, field: str, label: str)
 		bad(label, field, _("a field of {0}").format(table))
 
 
-def date_arg(value, label: str) -> date:
+def _within_years(value, label: str, parse, expected: str):
 	try:
-		day = frappe.utils.getdate(value) if value else None
+		parsed = parse(value) if value else None
 	except Exception:
-		day = None
-	if not day or not (YEARS[0] <= day.year <= YEARS[1]):
-		bad(label, value, _("a date between {0} and {1}").format(*YEARS))
-	return day
+		parsed = None
+	if not parsed or not (YEARS[0] <= parsed.year <= YEARS[1]):
+		bad(label, value, expected.format(*YEARS))
+	return parsed
+
+
+def date_arg(value, label: str) -> date:
+	return _within_years(value, label, frappe.utils.getdate, _("a date between {0} and {1}"))
 
 
 def datetime_arg(value, label: str) -> datetime:
-	try:
-		moment = frappe.utils.get_datetime(value) if value else None
-	except Exception:
-		moment = None
-	if not moment or not (YEARS[0] <= moment.year <= YEARS[1]):
-		bad(label, value, _("a date and time between {0} and {1}").format(*YEARS))
-	return moment
+	return _within_years(value, label, frappe.utils.get_datetime, _("a date and time between {0} and {1}"))
 
 
 def time_arg(value, label: str) -> time:

@@ -94,6 +94,11 @@ def iati_activity(p, lookups: frappe._dict) -> I.IatiActivity:
 	)
 
 
+def number(value) -> float | None:
+	"""A published figure as IATI carries it; a hidden one ("<5", "x") is left out."""
+	return None if value is None or isinstance(value, str) else float(value)
+
+
 DIMENSION_NAMES = {"Sex": "sex", "Institution type": "institution type", "Beneficiary state": "beneficiary state"}
 
 
@@ -114,10 +119,6 @@ def iati_results(programme: str, k: int) -> list[I.IatiResult]:
 		for periods in indicators.values():
 			i = periods[0]
 			dimension = DIMENSION_NAMES.get(i.disaggregation)
-
-			def number(value):
-				return None if value is None or isinstance(value, str) else float(value)
-
 			items.append(
 				I.IatiIndicator(
 					title=f"{i.code} {T.plain(i.title)}",

@@ -471,6 +471,27 @@ class TestImpactReview(FrappeTestCase):
 			).insert()
 
 
+class TestNumberCards(FrappeTestCase):
+	def test_m_and_e_cards_count_only_for_those_who_may_read_their_records(self):
+		from ta_programmes.api import dashboard
+
+		programme = f.approved("Cards _test")
+		framework = f.results_framework(programme)
+		f.actual(framework["indicator"], value=3)  # baseline 2, target 20: off track
+		cards = (
+			dashboard.indicators_off_track, dashboard.follow_ups_overdue, dashboard.follow_up_response_rate,
+			dashboard.mean_knowledge_gain,
+		)
+		with f.as_user(f.user("mne-cards@tests.ta.example", "TA M&E Officer")):
+			self.assertGreaterEqual(dashboard.indicators_off_track()["value"], 1)
+		donor = f.user("donor-cards@tests.ta.example", "TA Donor")
+		reviewer = f.user("cs-cards@tests.ta.example", "TA Civil Society Reviewer")
+		for user, hidden in ((donor, cards), (reviewer, cards[1:])):
+			with f.as_user(user):
+				for card in hidden:
+					self.assertEqual(card()["value"], 0, (user, card.__name__))
+
+
 class TestBalance(FrappeTestCase):
 	def test_an_enforcement_only_programme_is_flagged(self):
 		name = f.programme(title=f"Enforcement only _test {frappe.generate_hash(length=4)}", thematic_areas=[{"thematic_area": "Digital Forensics"}])
