@@ -15,6 +15,9 @@ class TAOversightPolicy(Document):
 	if TYPE_CHECKING:
 		from frappe.types import DF
 
+		concern_acknowledge_days: DF.Int
+		concern_assess_days: DF.Int
+		dominance_threshold: DF.Percent
 		mitigation_before_start_at_high: DF.Check
 		quorum_critical: DF.Int
 		quorum_high: DF.Int
