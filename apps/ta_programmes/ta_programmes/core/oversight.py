@@ -38,6 +38,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
+from .concerns import Founded
 from .errors import RuleViolation
 from .i18n import Reason, _, reason, render
 
@@ -62,6 +63,7 @@ REQUIREMENTS = (
 	"validity",
 	"mitigation",
 	"suspension",
+	"concerns",
 )
 
 REQUIREMENT_LABELS = {
@@ -73,6 +75,7 @@ REQUIREMENT_LABELS = {
 	"validity": _("Sign-offs in force and on the current scope"),
 	"mitigation": _("Mitigation and conditions in place"),
 	"suspension": _("No suspension"),
+	"concerns": _("Founded concerns answered"),
 }
 
 # Budget bands for the scope fingerprint (upper bounds, in programme currency).
@@ -174,6 +177,9 @@ class GateInput:
 	overrides: tuple[Override, ...]
 	policy: Policy
 	today: date
+	# Founded misuse concerns bearing on this programme (core.concerns.affects_programme): each
+	# voids the review and the endorsements made before it, as a suspension does.
+	concerns: tuple[Founded, ...] = ()
 
 
 # --------------------------------------------------------------------------------------------
@@ -312,11 +318,13 @@ def current_positions(signoffs: tuple[SignOff, ...], not_before: date | None) ->
 def evaluate(inp: GateInput) -> Decision:
 	p, policy, today = inp.programme, inp.policy, inp.today
 	review = inp.review
-	if review and p.not_before and moment(review.submitted_on) <= moment(p.not_before):
+	found = max((moment(c.found_on) for c in inp.concerns), default=None)
+	not_before = max((m for m in (moment(p.not_before), found) if m), default=None)
+	if review and not_before and moment(review.submitted_on) <= not_before:
 		review = None
 	risk = review.risk_level if review else None
 
-	current, superseded = current_positions(inp.signoffs, p.not_before)
+	current, superseded = current_positions(inp.signoffs, not_before)
 	endorsements = [s for s in current if s.decision in (ENDORSE, ENDORSE_WITH_CONDITIONS)]
 	objections = [s for s in current if s.decision == OBJECT and s.valid_until >= today]
 	ohchr = [s for s in endorsements if s.kind == OHCHR]
@@ -349,16 +357,35 @@ def evaluate(inp: GateInput) -> Decision:
 		_check_validity(endorsements, states, stale),
 		_check_mitigation(review, endorsements, risk, policy, p.planned_start),
 		_check_suspension(p),
+		_check_concerns(inp.concerns, review, ohchr, civil),
 	]
 	return Decision(tuple(checks), states, stale, risk)
 
 
 def _check_review(review: Review | None) -> Check:
 	if not review:
-		return Check("review", False, (reason(_("No submitted human-rights review for this programme (since its latest suspension).")),))
+		return Check(
+			"review", False,
+			(reason(_("No submitted human-rights review for this programme (since its latest suspension or founded concern).")),),
+		)
 	if not review.risk_level:
 		return Check("review", False, (reason(_("Review {0} has no risk level."), review.name),))
 	return Check("review", True, (reason(_("Review {0}: risk {1}."), review.name, review.risk_level),))
+
+
+def _check_concerns(concerns: tuple[Founded, ...], review: Review | None, ohchr: list[SignOff], civil: list[SignOff]) -> Check:
+	"""The review and the endorsements left after the voiding in :func:`evaluate` all post-date
+	the latest founded concern: this check only names what is still missing."""
+	if not concerns:
+		return Check("concerns", True, (reason(_("No founded concern about this programme.")),))
+	names = ", ".join(sorted(c.name for c in concerns))
+	latest = max(moment(c.found_on) for c in concerns)
+	if review and ohchr and civil:
+		return Check("concerns", True, (reason(_("Founded concern(s) {0} answered by a new review and new sign-offs."), names),))
+	return Check(
+		"concerns", False,
+		(reason(_("Concern(s) {0} found founded (latest on {1}): a new human-rights review, a new OHCHR endorsement and new civil-society endorsements must post-date it."), names, f"{latest:%Y-%m-%d}"),),
+	)
 
 
 def _check_ohchr(ohchr: list[SignOff], objections: list[SignOff]) -> Check:
