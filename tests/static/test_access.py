@@ -15,7 +15,18 @@ def test_every_doctype_has_a_visibility_row_for_every_role():
 	for doctype, row in A.VISIBILITY.items():
 		assert set(row) == set(A.ROLES), doctype
 		assert row["Guest"] == "none", doctype
-		assert set(row.values()) <= {"all", "funded", "own", "none"}, doctype
+		assert set(row.values()) <= {"all", "funded", "own", "overseen", "none"}, doctype
+		# "funded" and "own" are the donors' rules, "overseen" the civil-society reviewers'
+		assert {r for r, v in row.items() if v in ("funded", "own")} <= {A.DONOR}, doctype
+		assert {r for r, v in row.items() if v == "overseen"} <= {"TA Civil Society Reviewer"}, doctype
+
+
+def test_overseen_records_name_their_programme():
+	for doctype, row in A.VISIBILITY.items():
+		if "overseen" in row.values():
+			parent = A.CHILDREN.get(doctype, (doctype,))[0]
+			fields = {f["fieldname"]: f for f in DOCTYPES[parent][1]["fields"]}
+			assert fields["programme"]["options"] == "TA Programme", doctype
 
 
 def test_child_tables_are_declared_with_their_parent_field():
@@ -38,7 +49,7 @@ def test_role_permissions_grant_read_exactly_where_the_table_says(doctype):
 
 
 def test_a_child_never_shows_more_than_its_parent():
-	order = {"none": 0, "own": 1, "funded": 1, "all": 2}
+	order = {"none": 0, "own": 1, "funded": 1, "overseen": 1, "all": 2}
 	for child, (parent, _field) in A.CHILDREN.items():
 		for role in A.ROLES:
 			assert order[A.VISIBILITY[child][role]] <= order[A.VISIBILITY[parent][role]], (child, role)
@@ -84,8 +95,9 @@ def test_no_role_may_share_a_record_of_the_app():
 		assert not any(p.get("share") for p in meta.get("permissions", [])), doctype
 
 
-def test_follow_up_links_are_written_by_no_role_and_read_by_administrators_only():
-	meta = DOCTYPES["TA Follow-up Link"][1]
+@pytest.mark.parametrize("doctype", ["TA Follow-up Link", "TA Concern Key"])
+def test_secret_link_hashes_are_written_by_no_role_and_read_by_administrators_only(doctype):
+	meta = DOCTYPES[doctype][1]
 	assert {p["role"] for p in meta["permissions"] if p.get("read")} <= {"TA Administrator", "System Manager"}
 	assert not any(p.get(k) for p in meta["permissions"] for k in ("write", "create", "import", "export", "report"))
 	assert not meta.get("track_changes"), "a version history would record when a link was used"

@@ -6,8 +6,8 @@ translated message and title.
 
 import frappe
 
+from ta_programmes.core import concerns, iati, lifecycle, oversight, results, schedule
 from ta_programmes.core import errors as core
-from ta_programmes.core import iati, lifecycle, oversight, results, schedule
 
 
 class TAValidationError(frappe.ValidationError):
@@ -98,6 +98,22 @@ class FollowUpLinkError(TAValidationError):
 	pass
 
 
+class EvidenceRefusedError(TAValidationError):
+	pass
+
+
+class TriageRefusedError(TAValidationError):
+	pass
+
+
+class ConcernBlocksActivityError(TAValidationError):
+	pass
+
+
+class ConcernLinkError(TAValidationError):
+	pass
+
+
 _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	core.InvalidDateRange: InvalidDateRangeError,
 	core.InvalidShares: InvalidSharesError,
@@ -118,6 +134,9 @@ _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	results.InvalidIndicatorValue: InvalidIndicatorValueError,
 	results.InvalidResultLink: InvalidResultLinkError,
 	results.NotReady: NotReadyError,
+	concerns.EvidenceRefused: EvidenceRefusedError,
+	concerns.TriageRefused: TriageRefusedError,
+	concerns.ActivityBlocked: ConcernBlocksActivityError,
 }
 
 

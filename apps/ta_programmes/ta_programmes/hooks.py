@@ -37,6 +37,7 @@ has_permission = {
 	"TA Programme": "ta_programmes.permissions.programme_permission",
 	"TA Activity": "ta_programmes.permissions.activity_permission",
 	"TA Donor": "ta_programmes.permissions.donor_permission",
+	"TA Concern Report": "ta_programmes.permissions.concern_permission",
 }
 
 
@@ -58,7 +59,12 @@ auth_hooks = ["ta_programmes.api.guard.donor_request_guard"]
 app_include_js = "/assets/ta_programmes/js/ta_common.js"
 
 scheduler_events = {
-	"daily": ["ta_programmes.oversight.daily_check", "ta_programmes.scheduling.send_reminders", "ta_programmes.results.daily"],
+	"daily": [
+		"ta_programmes.oversight.daily_check",
+		"ta_programmes.scheduling.send_reminders",
+		"ta_programmes.results.daily",
+		"ta_programmes.concerns.daily",
+	],
 }
 
 # The public outputs are cached; any change to a record of the app (a trainer's consent, a state's
@@ -87,4 +93,6 @@ before_request = ["ta_programmes.transparency.before_request"]
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},
 	{"from_route": "/follow-up-link", "to_route": "follow_up_link"},
+	{"from_route": "/report-concern", "to_route": "report_concern"},
+	{"from_route": "/concern-status", "to_route": "concern_status"},
 ]

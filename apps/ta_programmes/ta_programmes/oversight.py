@@ -15,6 +15,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime, getdate, now_datetime, today
 
+from ta_programmes import concerns
 from ta_programmes.core import oversight as core
 from ta_programmes.enforce import as_date
 
@@ -169,6 +170,7 @@ def gate_input(programme, approver: str | None, scope: dict | None = None) -> co
 		overrides=overrides,
 		policy=get_policy(),
 		today=getdate(today()),
+		concerns=concerns.bearing_on(name, states, [t.thematic_area for t in programme.thematic_areas]),
 	)
 
 

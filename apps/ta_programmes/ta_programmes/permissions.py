@@ -60,6 +60,36 @@ def hidden_from(user: str, doctype: str) -> bool:
 	return bool(held) and all(rule == "none" for rule in held)
 
 
+def overseen_only(user: str, doctype: str) -> bool:
+	"""The user reads the doctype only as an overseer of some programmes (``overseen``): no role
+	they hold sees all of it."""
+	if user == "Administrator":
+		return False
+	roles = set(frappe.get_roles(user))
+	if "System Manager" in roles:
+		return False
+	rules = {VISIBILITY.get(doctype, {}).get(r) for r in roles}
+	return "overseen" in rules and "all" not in rules
+
+
+def overseen_programmes_sql(user: str) -> str:
+	"""SQL: the programmes an accredited organisation of ``user`` has signed off (submitted)."""
+	return (
+		"select so.`programme` from `tabTA Oversight Sign-off` so "
+		"join `tabTA Organisation Reviewer` r on r.`parent` = so.`organisation` and r.`parenttype` = 'TA Partner Organisation' "
+		"join `tabTA Partner Organisation` p on p.`name` = so.`organisation` "
+		f"where so.`docstatus` = 1 and so.`kind` = 'Civil Society' and p.`accredited_for_oversight` = 1 and r.`user` = {frappe.db.escape(user)}"
+	)
+
+
+def oversees(user: str, programme: str | None) -> bool:
+	return bool(programme) and bool(
+		frappe.db.sql(
+			f"select 1 from ({overseen_programmes_sql(user)}) x where x.`programme` = %s limit 1", programme
+		)
+	)
+
+
 def query(user: str | None = None, doctype: str | None = None) -> str:
 	"""permission_query_conditions for every doctype of the app, child tables included, from the
 	declared table ``core.access.VISIBILITY``. Frappe checks only the parent's read permission when
@@ -67,6 +97,15 @@ def query(user: str | None = None, doctype: str | None = None) -> str:
 	user = user or frappe.session.user
 	if doctype and hidden_from(user, doctype):
 		return "1 = 0"
+	if doctype and overseen_only(user, doctype):
+		table = f"`tab{doctype}`"
+		parent = CHILDREN.get(doctype, (None, None))[0]
+		if parent:
+			return (
+				f"{table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in "
+				f"(select `name` from `tab{parent}` where `programme` in ({overseen_programmes_sql(user)}))"
+			)
+		return f"{table}.`programme` in ({overseen_programmes_sql(user)})"
 	if not doctype or not is_restricted_donor(user):
 		return ""
 	rule = VISIBILITY.get(doctype, {}).get(DONOR_ROLE, "none")
@@ -99,7 +138,9 @@ def funds(user: str, programme: str | None) -> bool:
 		return False
 	donors = donors_of(user)
 	return bool(donors) and bool(
-		frappe.db.exists("TA Funding Line", {"parenttype": "TA Programme", "parent": programme, "donor": ("in", donors)})
+		frappe.db.exists(
+			"TA Funding Line", {"parenttype": "TA Programme", "parent": programme, "donor": ("in", donors)}
+		)
 	)
 
 
@@ -136,6 +177,15 @@ def user_permission(doc, ptype=None, user=None, debug=False) -> bool | None:
 	return None
 
 
+def concern_permission(doc, ptype=None, user=None, debug=False) -> bool | None:
+	"""A civil-society reviewer reads and triages the concerns about programmes their accredited
+	organisation has signed off."""
+	user = user or frappe.session.user
+	if overseen_only(user, doc.doctype) and not oversees(user, doc.get("programme")):
+		return False
+	return None
+
+
 SIGNER_ONLY = ("write", "submit", "cancel", "amend", "delete")
 
 
@@ -163,7 +213,13 @@ class ChildRow(Document):
 		if not self.parenttype or not self.parent:
 			return False
 		if not frappe.permissions.has_child_permission(
-			self.doctype, permtype, self, user, raise_exception=False, parent_doctype=self.parenttype, debug=debug
+			self.doctype,
+			permtype,
+			self,
+			user,
+			raise_exception=False,
+			parent_doctype=self.parenttype,
+			debug=debug,
 		):
 			return False
 		if not frappe.has_permission(self.parenttype, permtype, doc=self.parent, user=user, debug=debug):
@@ -178,9 +234,9 @@ class ChildRow(Document):
 		"""A row deleted on its own (``frappe.delete_doc``, the list's bulk delete) would skip its
 		parent's rules and the oversight gate: rows are removed by saving their parent."""
 		frappe.throw(
-			_("A row of {0} is removed by editing the {0} itself, so that its rules and the oversight gate see the change.").format(
-				_(self.parenttype or "")
-			),
+			_(
+				"A row of {0} is removed by editing the {0} itself, so that its rules and the oversight gate see the change."
+			).format(_(self.parenttype or "")),
 			frappe.PermissionError,
 			title=_("Not Permitted"),
 		)
@@ -192,9 +248,13 @@ def check_attachment(doc, method=None) -> None:
 	target, name = doc.attached_to_doctype, doc.attached_to_name
 	if not target or target not in VISIBILITY or not name or frappe.session.user == "Administrator":
 		return
+	if doc.flags.evidence_of_concern and target == "TA Concern Report":  # set by concerns.attach alone
+		return
 	if not frappe.has_permission(target, "write", doc=name):
 		frappe.throw(
-			_("You may not attach files to {0} {1}.").format(_(target), name), frappe.PermissionError, title=_("Not Permitted")
+			_("You may not attach files to {0} {1}.").format(_(target), name),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
 		)
 
 
@@ -214,10 +274,15 @@ def check_attachment_delete(doc, method=None) -> None:
 		EDITABLE_WHILE,
 	)
 
-	for programme in frappe.get_all("TA Needs Assessment", filters={"request_document": doc.file_url}, pluck="programme"):
+	for programme in frappe.get_all(
+		"TA Needs Assessment", filters={"request_document": doc.file_url}, pluck="programme"
+	):
 		status = frappe.db.get_value("TA Programme", programme, "status")
 		if status not in EDITABLE_WHILE:
 			frappe.throw(
-				_("This file is the request for assistance of programme {0} ({1}): it stays.").format(programme, _(status)),
-				frappe.PermissionError, title=_("Not Permitted"),
+				_("This file is the request for assistance of programme {0} ({1}): it stays.").format(
+					programme, _(status)
+				),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
 			)

@@ -15,6 +15,8 @@ from __future__ import annotations
 #   "funded"  (donors) the records of programmes a donor linked to the user funds: the
 #             programme itself, its activities, and the rows of their child tables;
 #   "own"     (donors) their own donor record and its rows;
+#   "overseen" (civil-society reviewers) the concern reports about programmes their accredited
+#             organisation has signed off (a report about no such programme: OHCHR alone);
 #   "none"    nothing, through any path.
 ROLES = (
 	"TA Administrator",
@@ -77,6 +79,11 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	"TA Participant Roster": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
 	"TA Roster Entry": _row("all", {**OVERSIGHT_ONLY, "TA M&E Officer": "none", DONOR: "none"}),
 	"TA Monitoring Settings": _row("all", {**OVERSIGHT_ONLY, DONOR: "none"}),
+	# concern reports: who reported what is for the overseers alone; the public reads counts
+	"TA Concern Report": _row("none", {"TA OHCHR Reviewer": "all", "TA Civil Society Reviewer": "overseen"}),
+	"TA Concern Update": _row("none", {"TA OHCHR Reviewer": "all", "TA Civil Society Reviewer": "overseen"}),
+	# the hashes of the reporters' secret links and of the forms' one-time keys
+	"TA Concern Key": _row("none", {"TA Administrator": "all"}),
 	# master data
 	"TA Beneficiary State": _row("all"),
 	"TA Beneficiary Institution": _row("all"),
@@ -143,6 +150,7 @@ CHILDREN: dict[str, tuple[str, str]] = {
 	"TA Test Score": ("TA Learning Test", "scores"),
 	"TA Roster Entry": ("TA Participant Roster", "entries"),
 	"TA Conflict Declaration": ("TA Trainer", "conflict_declarations"),
+	"TA Concern Update": ("TA Concern Report", "updates"),
 }
 
 
@@ -177,5 +185,10 @@ SERVER_OWNED: dict[str, tuple[str, ...]] = {
 	),
 	"TA Follow-up Response": ("follow_up", "activity", "programme", "round_months"),
 	"TA Follow-up Link": ("follow_up", "token_hash", "issued_on", "expires_on", "used"),
+	"TA Concern Report": (
+		"anonymous", "received_on", "acknowledge_by", "assess_by", "overdue", "acknowledged_on", "acknowledged_by", "assessed_on",
+		"assessed_by", "updates",
+	),
+	"TA Concern Key": ("concern", "token_hash", "nonce_hash"),
 	"TA Impact Review": ("indicators", "on_track", "partly", "missed", "no_data", "response_rate", "mean_gain"),
 }

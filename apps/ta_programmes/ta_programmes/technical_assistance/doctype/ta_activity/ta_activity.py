@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from ta_programmes import oversight, scheduling
+from ta_programmes import concerns, oversight, scheduling
 from ta_programmes.core import lifecycle as L
 from ta_programmes.core import results as MR
 from ta_programmes.core import rules as R
@@ -110,7 +110,16 @@ class TAActivity(Document):
 			self.check_status_change(programme)
 			if self.status == "Delivered" and sessions:
 				L.check_delivery_time(scheduling.utc_now(), S.span(sessions)[1])
+		self.check_founded_concerns()
 		scheduling.check_trainer_conflicts(self, sessions)
+
+	def check_founded_concerns(self):
+		"""A new activity (or one moved to another state or theme) in the state and theme of a
+		founded concern waits for a new review and new sign-offs; delivered ones stay as they were."""
+		before = None if self.is_new() else self.get_doc_before_save()
+		if before and (before.beneficiary_state, before.thematic_area) == (self.beneficiary_state, self.thematic_area):
+			return
+		concerns.check_new_activity(self)
 
 	def check_status_change(self, programme):
 		before = None if self.is_new() else self.get_doc_before_save()
