@@ -268,3 +268,18 @@ def test_counts_by_year_add_up(rows):
 	for y in out:
 		assert set(y) == {"year", "received", "assessed", "founded"}
 		assert y["received"] >= y["assessed"] >= y["founded"] >= 0
+
+
+def test_the_iati_result_carries_counts_per_year_only():
+	from ta_programmes.core import iati as I
+
+	assert C.iati_result([]) is None
+	r = C.iati_result([{"year": 2026, "received": 3, "assessed": 2, "founded": 1}])
+	assert r.type_code == "9"
+	assert [(i.title, i.periods[0].actuals[0].value) for i in r.indicators] == [
+		("Concerns about misuse reported", 3.0),
+		("Concerns assessed", 2.0),
+		("Concerns found founded", 1.0),
+	]
+	xml = I.ET.tostring(I._result(r), encoding="unicode")
+	assert 'type="9"' in xml and "2026-12-31" in xml

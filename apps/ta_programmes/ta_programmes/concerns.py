@@ -365,7 +365,12 @@ def daily() -> None:
 	refresh_overdue()
 
 
-def public_counts() -> list[dict]:
-	"""Per year: received, assessed, founded. Counts only, for the public page and the IATI file."""
-	rows = frappe.get_all(REPORT, fields=["received_on", "creation", "status", "outcome"])
+def public_counts(programme: str | None = None) -> list[dict]:
+	"""Per year: received, assessed, founded (of every concern, or of one programme's). Counts
+	only, for the public page and the IATI file."""
+	rows = frappe.get_all(
+		REPORT,
+		filters={"programme": programme} if programme else {},
+		fields=["received_on", "creation", "status", "outcome"],
+	)
 	return core.counts_by_year((get_datetime(r.received_on or r.creation), r.status, r.outcome) for r in rows)

@@ -520,6 +520,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		{"label": _("Budget of approved programmes"), "value": by_currency((p.currency, p.budget) for p in programmes)},
 	]
 	tables.append(results_table(f.programmes, {p.name: plain(p.title) for p in programmes}, k))
+	tables.append(concerns_table())
 	return {
 		"generated": frappe.utils.format_datetime(frappe.utils.now_datetime(), "yyyy-MM-dd HH:mm"),
 		"filters": f.label(),
@@ -548,6 +549,20 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 			"totals are rounded on their own and may differ from the sum of their parts. No participant, trainer (without consent) "
 			"or reviewer is named."
 		).format(k),
+	}
+
+
+def concerns_table() -> dict:
+	"""Concerns about misuse reported through /report-concern, per year, over all programmes
+	(whatever the filters: counts by state could point at a reporter). Counts only."""
+	from ta_programmes import concerns
+
+	return {
+		"id": "concerns",
+		"title": _("Concerns about misuse of assistance (all programmes)"),
+		"headers": [_("Year"), _("Received"), _("Assessed"), _("Found founded")],
+		"rows": [[y["year"], y["received"], y["assessed"], y["founded"]] for y in concerns.public_counts()],
+		"footer": None,
 	}
 
 

@@ -90,7 +90,7 @@ def iati_activity(p, lookups: frappe._dict) -> I.IatiActivity:
 		hrdd_status=T.oversight_status(p),
 		hrdd_significance=0 if p.status == "Suspended" else 1,
 		last_updated=get_datetime(p.modified),
-		results=iati_results(p.name, int(T.settings().suppression_k or 5)),
+		results=iati_results(p.name, int(T.settings().suppression_k or 5)) + concern_results(p.name),
 	)
 
 
@@ -100,6 +100,15 @@ def number(value) -> float | None:
 
 
 DIMENSION_NAMES = {"Sex": "sex", "Institution type": "institution type", "Beneficiary state": "beneficiary state"}
+
+
+def concern_results(programme: str) -> list[I.IatiResult]:
+	"""How many concerns about the programme were reported, assessed and found founded, per year."""
+	from ta_programmes import concerns
+	from ta_programmes.core import concerns as core
+
+	result = core.iati_result(concerns.public_counts(programme))
+	return [result] if result else []
 
 
 def iati_results(programme: str, k: int) -> list[I.IatiResult]:

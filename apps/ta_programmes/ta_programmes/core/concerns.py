@@ -308,3 +308,40 @@ def counts_by_year(rows: Iterable[tuple[date | datetime, str, str | None]]) -> l
 			if outcome == FOUNDED:
 				y["founded"] += 1
 	return [years[y] for y in sorted(years)]
+
+
+IATI_OTHER_RESULT = "9"  # ResultType 9: other
+COUNTED = (
+	("received", _("Concerns about misuse reported")),
+	("assessed", _("Concerns assessed")),
+	("founded", _("Concerns found founded")),
+)
+
+
+def iati_result(counts: list[dict]):
+	"""A programme's concern counts per year as an IATI ``result`` (counts only)."""
+	from .iati import (  # core.iati needs core.oversight, which needs this
+		IatiActual,
+		IatiIndicator,
+		IatiPeriod,
+		IatiResult,
+	)
+
+	if not counts:
+		return None
+	indicators = [
+		IatiIndicator(
+			title=title,
+			measure="1",
+			ascending=False,
+			baseline_year=None,
+			baseline_date=None,
+			baseline_value=None,
+			periods=[
+				IatiPeriod(date(y["year"], 1, 1), date(y["year"], 12, 31), None, [IatiActual(float(y[key]))])
+				for y in counts
+			],
+		)
+		for key, title in COUNTED
+	]
+	return IatiResult(IATI_OTHER_RESULT, _("Human-rights concerns about the assistance (counts)"), indicators)

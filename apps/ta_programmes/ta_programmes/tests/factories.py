@@ -47,9 +47,9 @@ def api_auth(email: str) -> dict[str, str]:
 
 def partner(name="UNODC _test", sector="UN entity", **kw) -> str:
 	if not frappe.db.exists("TA Partner Organisation", name):
-		frappe.get_doc({"doctype": "TA Partner Organisation", "organisation_name": name, "sector": sector, **kw}).insert(
-			ignore_permissions=True
-		)
+		frappe.get_doc(
+			{"doctype": "TA Partner Organisation", "organisation_name": name, "sector": sector, **kw}
+		).insert(ignore_permissions=True)
 	return name
 
 
@@ -64,7 +64,12 @@ def state(country="Kenya", group="African", **kw) -> str:
 def donor(name="Donor A _test", donor_type="Government", users=()) -> str:
 	if not frappe.db.exists("TA Donor", name):
 		frappe.get_doc(
-			{"doctype": "TA Donor", "donor_name": name, "donor_type": donor_type, "users": [{"user": u} for u in users]}
+			{
+				"doctype": "TA Donor",
+				"donor_name": name,
+				"donor_type": donor_type,
+				"users": [{"user": u} for u in users],
+			}
 		).insert(ignore_permissions=True)
 	return name
 
@@ -106,7 +111,10 @@ def programme_doc(**kw):
 			{"beneficiary_state": state("Kenya", "African"), "share": 60},
 			{"beneficiary_state": state("Ghana", "African"), "share": 40},
 		],
-		"thematic_areas": [{"thematic_area": "Digital Forensics"}, {"thematic_area": "Prevention & Awareness"}],
+		"thematic_areas": [
+			{"thematic_area": "Digital Forensics"},
+			{"thematic_area": "Prevention & Awareness"},
+		],
 		"funding_lines": [{"donor": donor(), "amount": 100000, "currency": "USD"}],
 	}
 	values.update(kw)
@@ -140,7 +148,9 @@ def activity_doc(programme_name: str | None = None, **kw):
 	return frappe.get_doc(values)
 
 
-def rest(method: str, path: str, headers: dict | None = None, json: dict | None = None):
+def rest(
+	method: str, path: str, headers: dict | None = None, json: dict | None = None, data: dict | None = None
+):
 	"""Call the site's real WSGI application (REST API) in-process, in its own thread and request.
 
 	The request carries the test site's name as its host, so Frappe resolves the site as it
@@ -154,7 +164,7 @@ def rest(method: str, path: str, headers: dict | None = None, json: dict | None 
 	def run():
 		client = get_test_client(use_cookies=False)
 		result["response"] = client.open(
-			path, method=method, base_url=f"http://{site}/", headers=headers or {}, json=json
+			path, method=method, base_url=f"http://{site}/", headers=headers or {}, json=json, data=data
 		)
 
 	thread = threading.Thread(target=run)
@@ -224,9 +234,18 @@ def request_file(state_name: str) -> str:
 	existing = frappe.db.get_value("File", {"file_name": name}, "file_url")
 	if existing:
 		return existing
-	return frappe.get_doc(
-		{"doctype": "File", "file_name": name, "is_private": 1, "content": f"Request for assistance from {state_name}"}
-	).insert(ignore_permissions=True).file_url
+	return (
+		frappe.get_doc(
+			{
+				"doctype": "File",
+				"file_name": name,
+				"is_private": 1,
+				"content": f"Request for assistance from {state_name}",
+			}
+		)
+		.insert(ignore_permissions=True)
+		.file_url
+	)
 
 
 def assess_needs(programme_name: str, states: list[str] | None = None) -> None:
@@ -234,14 +253,21 @@ def assess_needs(programme_name: str, states: list[str] | None = None) -> None:
 	for ``states``, e.g. one about to be added)."""
 	doc = frappe.get_doc("TA Programme", programme_name)
 	for row in [frappe._dict(beneficiary_state=s) for s in states] if states else doc.beneficiary_states:
-		if frappe.db.exists("TA Needs Assessment", {"programme": programme_name, "beneficiary_state": row.beneficiary_state}):
+		if frappe.db.exists(
+			"TA Needs Assessment", {"programme": programme_name, "beneficiary_state": row.beneficiary_state}
+		):
 			continue
 		frappe.get_doc(
 			{
-				"doctype": "TA Needs Assessment", "programme": programme_name, "beneficiary_state": row.beneficiary_state,
-				"assessed_on": "2025-11-01", "requested_by": f"Ministry of Justice of {row.beneficiary_state}",
-				"request_date": "2025-10-01", "request_document": request_file(row.beneficiary_state),
-				"gaps": "No forensic laboratory _test", "priorities": "Evidence handling _test",
+				"doctype": "TA Needs Assessment",
+				"programme": programme_name,
+				"beneficiary_state": row.beneficiary_state,
+				"assessed_on": "2025-11-01",
+				"requested_by": f"Ministry of Justice of {row.beneficiary_state}",
+				"request_date": "2025-10-01",
+				"request_document": request_file(row.beneficiary_state),
+				"gaps": "No forensic laboratory _test",
+				"priorities": "Evidence handling _test",
 			}
 		).insert(ignore_permissions=True)
 
@@ -271,6 +297,17 @@ def submit_review(programme_name: str, risk="Medium", mitigations=(), as_: str |
 				],
 			}
 		).submit()
+
+
+def revise_review(programme_name: str, risk="Medium"):
+	"""Cancel the programme's current review and submit its amendment (a new assessment)."""
+	with as_user(officer()):
+		current = frappe.get_doc("TA Human Rights Review", {"programme": programme_name, "docstatus": 1})
+		current.cancel()
+		amended = frappe.copy_doc(current)
+		amended.amended_from = current.name
+		amended.risk_level = risk
+		return amended.submit()
 
 
 def sign(programme_name: str, signer: str, kind="Civil Society", organisation=None, decision="Endorse", **kw):
@@ -355,9 +392,16 @@ def outgoing_email_account(port: int = 2525) -> str:
 	if not frappe.db.exists("Email Account", name):
 		frappe.get_doc(
 			{
-				"doctype": "Email Account", "email_account_name": name, "email_id": "programmes@tests.ta.example",
-				"enable_outgoing": 1, "default_outgoing": 1, "smtp_server": "127.0.0.1", "smtp_port": port,
-				"no_smtp_authentication": 1, "use_tls": 0, "use_ssl_for_outgoing": 0,
+				"doctype": "Email Account",
+				"email_account_name": name,
+				"email_id": "programmes@tests.ta.example",
+				"enable_outgoing": 1,
+				"default_outgoing": 1,
+				"smtp_server": "127.0.0.1",
+				"smtp_port": port,
+				"no_smtp_authentication": 1,
+				"use_tls": 0,
+				"use_ssl_for_outgoing": 0,
 			}
 		).insert(ignore_permissions=True)
 	return name
@@ -370,7 +414,9 @@ def web_form_answer(token: str, **answers):
 
 	frappe.set_user("Guest")
 	try:
-		return accept("follow-up", json.dumps({"token": token, "applied_skill": "Yes", "cases": 3, **answers}))
+		return accept(
+			"follow-up", json.dumps({"token": token, "applied_skill": "Yes", "cases": 3, **answers})
+		)
 	finally:
 		frappe.set_user("Administrator")
 
@@ -381,24 +427,52 @@ def results_framework(programme_name: str, unit="Number", disaggregation="None",
 	and 2027; returns their names."""
 	suffix = frappe.generate_hash(length=4)
 	outcome = frappe.get_doc(
-		{"doctype": "TA Result", "programme": programme_name, "level": "Outcome", "code": f"1-{suffix}", "title": "Prosecutors use e-evidence _test"}
+		{
+			"doctype": "TA Result",
+			"programme": programme_name,
+			"level": "Outcome",
+			"code": f"1-{suffix}",
+			"title": "Prosecutors use e-evidence _test",
+		}
 	).insert()
 	output = frappe.get_doc(
 		{
-			"doctype": "TA Result", "programme": programme_name, "level": "Output", "parent_result": outcome.name,
-			"code": f"1.1-{suffix}", "title": "Prosecutors trained _test",
+			"doctype": "TA Result",
+			"programme": programme_name,
+			"level": "Output",
+			"parent_result": outcome.name,
+			"code": f"1.1-{suffix}",
+			"title": "Prosecutors trained _test",
 		}
 	).insert()
 	indicator = frappe.get_doc(
 		{
-			"doctype": "TA Indicator", "result": outcome.name, "code": f"OC1-{suffix}", "title": "Prosecutors using e-evidence _test",
-			"definition": "Trained prosecutors who used electronic evidence in a case", "means_of_verification": "Case files",
-			"unit": unit, "direction": "Increase", "disaggregation": disaggregation, "baseline_value": 2 if unit == "Number" else 10,
-			"baseline_date": "2025-12-01", "baseline_source": "Needs assessment",
+			"doctype": "TA Indicator",
+			"result": outcome.name,
+			"code": f"OC1-{suffix}",
+			"title": "Prosecutors using e-evidence _test",
+			"definition": "Trained prosecutors who used electronic evidence in a case",
+			"means_of_verification": "Case files",
+			"unit": unit,
+			"direction": "Increase",
+			"disaggregation": disaggregation,
+			"baseline_value": 2 if unit == "Number" else 10,
+			"baseline_date": "2025-12-01",
+			"baseline_source": "Needs assessment",
 			"targets": targets
 			or [
-				{"period": "2026", "period_start": "2026-01-01", "period_end": "2026-12-31", "target_value": 20 if unit == "Number" else 40},
-				{"period": "2027", "period_start": "2027-01-01", "period_end": "2027-12-31", "target_value": 40 if unit == "Number" else 70},
+				{
+					"period": "2026",
+					"period_start": "2026-01-01",
+					"period_end": "2026-12-31",
+					"target_value": 20 if unit == "Number" else 40,
+				},
+				{
+					"period": "2027",
+					"period_start": "2027-01-01",
+					"period_end": "2027-12-31",
+					"target_value": 40 if unit == "Number" else 70,
+				},
 			],
 		}
 	).insert()
@@ -408,8 +482,13 @@ def results_framework(programme_name: str, unit="Number", disaggregation="None",
 def actual(indicator: str, period="2026", value=12, category=None, **kw):
 	return frappe.get_doc(
 		{
-			"doctype": "TA Indicator Actual", "indicator": indicator, "period": period, "value": value, "category": category,
-			"evidence_link": "https://evidence.example.org/case-files", **kw,
+			"doctype": "TA Indicator Actual",
+			"indicator": indicator,
+			"period": period,
+			"value": value,
+			"category": category,
+			"evidence_link": "https://evidence.example.org/case-files",
+			**kw,
 		}
 	).insert()
 
@@ -417,9 +496,22 @@ def actual(indicator: str, period="2026", value=12, category=None, **kw):
 def delivered_activity(programme_name: str, title="Delivered _test", end="2026-03-06 12:00:00", **kw) -> str:
 	"""An activity of an approved programme, delivered (its session ended ``end``)."""
 	start = end[:10] + " 09:00:00"
-	name = activity_doc(programme_name, title=f"{title} {frappe.generate_hash(length=4)}", status="Scheduled", start=start, end=end, **kw).insert().name
+	name = (
+		activity_doc(
+			programme_name,
+			title=f"{title} {frappe.generate_hash(length=4)}",
+			status="Scheduled",
+			start=start,
+			end=end,
+			**kw,
+		)
+		.insert()
+		.name
+	)
 	doc = frappe.get_doc("TA Activity", name)
-	doc.update({"status": "Delivered", "actual_participants": 20, "participants_women": 9, "participants_men": 11})
+	doc.update(
+		{"status": "Delivered", "actual_participants": 20, "participants_women": 9, "participants_men": 11}
+	)
 	doc.save()
 	return name
 
@@ -433,17 +525,28 @@ def monitoring_records(programme_name: str, key: str = "") -> dict[str, str]:
 	framework = results_framework(programme_name)
 	delivered = delivered_activity(programme_name, title=f"Monitored {key} _test")
 	test = frappe.get_doc(
-		{"doctype": "TA Learning Test", "activity": delivered, "max_score": 10, "scores": [{"participant_code": "P-1", "pre_score": 2, "post_score": 8}]}
+		{
+			"doctype": "TA Learning Test",
+			"activity": delivered,
+			"max_score": 10,
+			"scores": [{"participant_code": "P-1", "pre_score": 2, "post_score": 8}],
+		}
 	).insert()
 	roster = frappe.get_doc(
-		{"doctype": "TA Participant Roster", "activity": delivered, "entries": [{"full_name": f"Monitored Participant {key}"}]}
+		{
+			"doctype": "TA Participant Roster",
+			"activity": delivered,
+			"entries": [{"full_name": f"Monitored Participant {key}"}],
+		}
 	).insert()
 	M.create_follow_ups(today="2026-11-30")
 	follow_up = frappe.get_value("TA Follow-up", {"activity": delivered}, "name")
 	token = M.issue_links(follow_up, 2)[0].split("token=")[1]
 	answer = web_form_answer(token, hr_concern=1, concern_details=f"Concern {key} _test")
 	set_status(programme_name, "Active", MANAGER)
-	review = frappe.get_doc({"doctype": "TA Impact Review", "programme": programme_name, "what_worked": "x", "lessons": "y"}).insert()
+	review = frappe.get_doc(
+		{"doctype": "TA Impact Review", "programme": programme_name, "what_worked": "x", "lessons": "y"}
+	).insert()
 	return {
 		"TA Result": framework["outcome"],
 		"TA Indicator": framework["indicator"],
@@ -455,3 +558,49 @@ def monitoring_records(programme_name: str, key: str = "") -> dict[str, str]:
 		"TA Follow-up Response": answer.name,
 		"TA Impact Review": review.name,
 	}
+
+
+# --- concern reports ---------------------------------------------------------------------------------
+CONCERN_TEXT = "Officers trained by the programme used the tools against journalists _test."
+
+
+def report_concern(programme_name: str | None = None, state: str | None = None, files=(), **form) -> dict:
+	"""A concern reported through the public path (as a Guest would post it); returns the
+	reference and the secret link."""
+	from ta_programmes import concerns as C
+
+	values = {
+		"form_key": frappe.generate_hash(length=32),
+		"subject": "Programme" if programme_name else "Beneficiary state",
+		"programme": programme_name,
+		"beneficiary_state": state,
+		"what_happened": CONCERN_TEXT,
+	}
+	values.update(form)
+	with as_user("Guest"):
+		return C.submit(frappe._dict(values), list(files))
+
+
+def triage(concern: str, as_: str, status="Assessed", outcome="Founded", **values):
+	with as_user(as_):
+		doc = frappe.get_doc("TA Concern Report", concern)
+		doc.status = status
+		doc.outcome = outcome if status == "Assessed" else None
+		doc.outcome_reasons = (
+			"Two independent sources and the unit's own records confirm it." if status == "Assessed" else None
+		)
+		doc.update(values)
+		doc.save()
+		return doc
+
+
+def concern_records(programme_name: str, key: str = "") -> dict[str, str]:
+	"""A concern report about the programme, with information added through its link (a row of
+	the child table); acknowledged, not assessed (so the gate is untouched)."""
+	from ta_programmes import concerns as C
+
+	case = report_concern(programme_name, what_happened=f"{CONCERN_TEXT} {key}")
+	with as_user("Guest"):
+		C.add_information(case["link"].split("token=")[1], f"More information {key} _test", [])
+	triage(case["reference"], OHCHR, status="Acknowledged")
+	return {"TA Concern Report": case["reference"]}

@@ -24,7 +24,14 @@ ENDPOINTS = {
 	"donor view": "/my-programmes",
 	"follow-up form": "/follow-up/new",
 	"follow-up link page": "/follow-up-link",
+	"report concern page": "/report-concern",
+	"concern status page": "/concern-status",
 }
+CONCERN_POSTS = ("/api/method/ta_programmes.api.concerns.submit", "/api/method/ta_programmes.api.concerns.add_information")
+CONCERN_FIELDS = (
+	"form_key", "subject", "programme", "beneficiary_state", "trained_unit", "what_happened", "happened_on", "contact_name",
+	"contact_email", "token", "information",
+)
 FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area", "page")
 SECONDS = 10
 
@@ -103,6 +110,36 @@ class TestGuestFuzz(FrappeTestCase):
 	@given(query=st.dictionaries(st.sampled_from(["reason", "token"]), text, max_size=2))
 	def test_the_follow_up_link_page(self, query):
 		self.check("follow-up link page", query)
+
+	@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=st.dictionaries(st.sampled_from(["token", "ref"]), text, max_size=2))
+	def test_the_concern_pages(self, query):
+		self.check("report concern page", query)
+		self.check("concern status page", query)
+
+	@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(
+		form=st.dictionaries(st.one_of(st.sampled_from(CONCERN_FIELDS), st.text(max_size=12)), text, max_size=9),
+		files=st.lists(st.tuples(st.text(max_size=20), st.binary(max_size=64)), max_size=3),
+	)
+	def test_concern_posts_are_accepted_or_refused_clearly(self, form, files):
+		"""Both public concern endpoints over HTTP, any fields and files: 200 or a clear 4xx (the
+		throttle's 429 included), never a 5xx; a refused post stores nothing."""
+		import io
+
+		frappe.cache.delete_keys("rl:")
+		for path in CONCERN_POSTS:
+			frappe.db.commit()  # a new snapshot: the request commits in its own connection
+			before = frappe.db.count("TA Concern Report")
+			data = {**form, "evidence": [(io.BytesIO(content), name or "x") for name, content in files]} if files else dict(form)
+			response = f.rest("POST", path, data=data)
+			body = response.get_data().decode("utf-8", "replace")
+			self.assertLess(response.status_code, 500, f"{path} {form!r} -> {response.status_code}: {body[:400]}")
+			self.assertNotIn("Traceback (most recent call last)", body)
+			if response.status_code >= 400:
+				self.assertTrue(body.strip())
+				frappe.db.commit()
+				self.assertEqual(frappe.db.count("TA Concern Report"), before, f"{path} refused {form!r} but stored a report")
 
 	@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 	@given(

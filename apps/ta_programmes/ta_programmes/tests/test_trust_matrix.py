@@ -48,10 +48,13 @@ class TestTrustMatrix(FrappeTestCase):
 		cls.users["Guest"] = "Guest"
 		donor_user = cls.users[A.DONOR]
 		cls.donor_a = f.donor("Matrix Donor A _test", users=[donor_user])
-		cls.donor_b = f.donor("Matrix Donor B _test", users=["matrix-other@tests.ta.example"]) if frappe.db.exists(
-			"User", "matrix-other@tests.ta.example"
-		) else f.donor("Matrix Donor B _test", users=[f.user("matrix-other@tests.ta.example", A.DONOR)])
+		cls.donor_b = (
+			f.donor("Matrix Donor B _test", users=["matrix-other@tests.ta.example"])
+			if frappe.db.exists("User", "matrix-other@tests.ta.example")
+			else f.donor("Matrix Donor B _test", users=[f.user("matrix-other@tests.ta.example", A.DONOR)])
+		)
 		cls.programmes = {}
+		f.outgoing_email_account()  # the follow-ups of monitoring_records are e-mailed
 		cast = f.oversight_cast()
 		for key, donor in (("a", cls.donor_a), ("b", cls.donor_b)):
 			name = f.under_review(
@@ -62,20 +65,35 @@ class TestTrustMatrix(FrappeTestCase):
 			with f.as_user(f.officer()):
 				frappe.get_doc(
 					{
-						"doctype": "TA Human Rights Review", "programme": name, "risk_level": "Medium", "rationale": "Matrix",
-						"risks": [{"category": "Surveillance misuse", "description": "Risk _test", "likelihood": "Low", "impact": "Low"}],
+						"doctype": "TA Human Rights Review",
+						"programme": name,
+						"risk_level": "Medium",
+						"rationale": "Matrix",
+						"risks": [
+							{
+								"category": "Surveillance misuse",
+								"description": "Risk _test",
+								"likelihood": "Low",
+								"impact": "Low",
+							}
+						],
 						"mitigations": [{"measure": "Vetting _test", "status": "In place"}],
 					}
 				).submit()
 			f.sign(name, cast["ohchr"], kind="OHCHR")
 			f.sign(
-				name, cast["civil"][0], organisation=cast["orgs"][0], decision="Endorse with conditions",
+				name,
+				cast["civil"][0],
+				organisation=cast["orgs"][0],
+				decision="Endorse with conditions",
 				conditions=[{"condition": "Condition _test", "status": "In place"}],
 			)
 			f.set_status(name, "Approved", f.MANAGER)
 			cls.programmes[key] = name
 			cls.fill_activity(name, key)
 			f.monitoring_records(name, key)
+			f.concern_records(name, key)
+		cls.oversee(cls.programmes["a"])
 		cls.fill_masters()
 		frappe.db.commit()
 		cls.expected = {doctype: cls.expected_names(doctype) for doctype in A.VISIBILITY}
@@ -85,32 +103,63 @@ class TestTrustMatrix(FrappeTestCase):
 	def fill_activity(cls, programme, key):
 		trainer = f.trainer(f"matrix-trainer-{key}@tests.ta.example")
 		activity = f.activity_doc(
-			programme, title=f"Matrix activity {key} _test", status="Approved",
-			start="2026-04-0{} 09:00:00".format(6 if key == "a" else 8), end="2026-04-0{} 12:00:00".format(6 if key == "a" else 8),
+			programme,
+			title=f"Matrix activity {key} _test",
+			status="Approved",
+			start="2026-04-0{} 09:00:00".format(6 if key == "a" else 8),
+			end="2026-04-0{} 12:00:00".format(6 if key == "a" else 8),
 			trainers=[{"trainer": trainer, "hours": 3}],
 		).insert()
 		activity.status = "Postponed"
 		activity.save()
 
 	@classmethod
+	def oversee(cls, programme):
+		"""The matrix's civil-society reviewer speaks for an accredited organisation that signed
+		programme a (and not b): it sees the concern reports about a alone."""
+		org = "Matrix Oversight Org _test"
+		if not frappe.db.exists("TA Partner Organisation", org):
+			frappe.get_doc(
+				{
+					"doctype": "TA Partner Organisation",
+					"organisation_name": org,
+					"sector": "Civil Society",
+					"regional_group": "Eastern European",
+					"accredited_for_oversight": 1,
+					"accredited_on": "2025-01-01",
+					"reviewers": [{"user": cls.users["TA Civil Society Reviewer"]}],
+				}
+			).insert(ignore_permissions=True)
+		f.sign(programme, cls.users["TA Civil Society Reviewer"], organisation=org)
+
+	@classmethod
 	def fill_masters(cls):
 		state = frappe.get_doc("TA Beneficiary State", "Kenya")
 		if not state.institutions:
-			state.append("institutions", {"institution_name": "Matrix Police _test", "institution_type": "Police"})
+			state.append(
+				"institutions", {"institution_name": "Matrix Police _test", "institution_type": "Police"}
+			)
 			state.save()
 		trainer = frappe.get_doc("TA Trainer", f.trainer("matrix-trainer-a@tests.ta.example"))
 		if not trainer.expertise:
 			trainer.append("expertise", {"thematic_area": "Digital Forensics"})
 			trainer.append("languages", {"language": "en"})
-			trainer.append("unavailability", {"from_datetime": "2030-01-01 00:00:00", "to_datetime": "2030-01-02 00:00:00"})
-			trainer.append("conflict_declarations", {"declared_on": "2026-01-01", "description": "None _test"})
+			trainer.append(
+				"unavailability",
+				{"from_datetime": "2030-01-01 00:00:00", "to_datetime": "2030-01-02 00:00:00"},
+			)
+			trainer.append(
+				"conflict_declarations", {"declared_on": "2026-01-01", "description": "None _test"}
+			)
 			trainer.save()
 
 	@classmethod
 	def funded(cls) -> set[str]:
 		return set(
 			frappe.get_all(
-				"TA Funding Line", filters={"donor": cls.donor_a, "parenttype": "TA Programme"}, pluck="parent"
+				"TA Funding Line",
+				filters={"donor": cls.donor_a, "parenttype": "TA Programme"},
+				pluck="parent",
 			)
 		)
 
@@ -132,19 +181,64 @@ class TestTrustMatrix(FrappeTestCase):
 			if rule == "all":
 				out[role] = every
 			elif rule == "none":
-				out[role] = None if A.VISIBILITY.get(parent or doctype, {}).get(role) == "none" or not parent else set()
+				out[role] = (
+					None
+					if A.VISIBILITY.get(parent or doctype, {}).get(role) == "none" or not parent
+					else set()
+				)
 			elif rule == "own":
 				column = "parent" if parent else "name"
-				out[role] = set(frappe.get_all(doctype, filters={column: cls.donor_a}, pluck="name")) if parent else {cls.donor_a}
+				out[role] = (
+					set(frappe.get_all(doctype, filters={column: cls.donor_a}, pluck="name"))
+					if parent
+					else {cls.donor_a}
+				)
+			elif rule == "overseen":
+				overseen = set(
+					frappe.get_all(
+						"TA Oversight Sign-off",
+						filters={"signer": cls.users[role], "docstatus": 1, "kind": "Civil Society"},
+						pluck="programme",
+					)
+				)
+				concerns = set(
+					frappe.get_all(
+						parent or doctype, filters={"programme": ("in", list(overseen) or [""])}, pluck="name"
+					)
+				)
+				out[role] = (
+					set(
+						frappe.get_all(
+							doctype,
+							filters={"parent": ("in", list(concerns) or [""]), "parenttype": parent},
+							pluck="name",
+						)
+					)
+					if parent
+					else concerns
+				)
+				assert out[role], f"the matrix has no {doctype} the civil-society reviewer oversees"
 			elif doctype == "TA Programme":
 				out[role] = funded
 			elif doctype == "TA Activity":
-				out[role] = set(frappe.get_all("TA Activity", filters={"programme": ("in", list(funded))}, pluck="name"))
+				out[role] = set(
+					frappe.get_all("TA Activity", filters={"programme": ("in", list(funded))}, pluck="name")
+				)
 			elif parent == "TA Programme":
-				out[role] = set(frappe.get_all(doctype, filters={"parent": ("in", list(funded)), "parenttype": parent}, pluck="name"))
+				out[role] = set(
+					frappe.get_all(
+						doctype, filters={"parent": ("in", list(funded)), "parenttype": parent}, pluck="name"
+					)
+				)
 			elif parent == "TA Activity":
-				acts = frappe.get_all("TA Activity", filters={"programme": ("in", list(funded))}, pluck="name")
-				out[role] = set(frappe.get_all(doctype, filters={"parent": ("in", acts or [""]), "parenttype": parent}, pluck="name"))
+				acts = frappe.get_all(
+					"TA Activity", filters={"programme": ("in", list(funded))}, pluck="name"
+				)
+				out[role] = set(
+					frappe.get_all(
+						doctype, filters={"parent": ("in", acts or [""]), "parenttype": parent}, pluck="name"
+					)
+				)
 		return out
 
 	def tearDown(self):
@@ -165,13 +259,20 @@ class TestTrustMatrix(FrappeTestCase):
 			try:
 				got = call()
 			except frappe.PermissionError:
-				self.assertFalse(expected, f"{role} was refused {doctype} through {path}, but may see {len(expected or ())} rows")
+				self.assertFalse(
+					expected,
+					f"{role} was refused {doctype} through {path}, but may see {len(expected or ())} rows",
+				)
 				return
 			finally:
 				frappe.set_user("Administrator")
-			self.assertIsNotNone(expected, f"{role} must be refused {doctype} through {path}; got {len(got)} rows")
+			self.assertIsNotNone(
+				expected, f"{role} must be refused {doctype} through {path}; got {len(got)} rows"
+			)
 			leaked = set(got) - expected
-			self.assertFalse(leaked, f"{role} saw {doctype} rows it must not through {path}: {sorted(leaked)[:5]}")
+			self.assertFalse(
+				leaked, f"{role} saw {doctype} rows it must not through {path}: {sorted(leaked)[:5]}"
+			)
 			self.assertEqual(set(got), expected, f"{role} missed {doctype} rows through {path}")
 
 	# --- list paths ----------------------------------------------------------------------------
@@ -182,24 +283,42 @@ class TestTrustMatrix(FrappeTestCase):
 			parent = A.CHILDREN.get(doctype, (None, None))[0]
 			if parent:
 				self.check_listing(
-					"frappe.client.get_list(parent=…)", doctype, role, expected,
-					lambda: [r.name for r in get_list(doctype, fields=["name"], parent=parent, limit_page_length=0)],
+					"frappe.client.get_list(parent=…)",
+					doctype,
+					role,
+					expected,
+					lambda: [
+						r.name for r in get_list(doctype, fields=["name"], parent=parent, limit_page_length=0)
+					],
 				)
 				self.check_listing(
-					"frappe.get_list(parent_doctype=…)", doctype, role, expected,
+					"frappe.get_list(parent_doctype=…)",
+					doctype,
+					role,
+					expected,
 					lambda: frappe.get_list(doctype, parent_doctype=parent, pluck="name", limit=0),
 				)
 				# without a parent a child table is refused to everyone but Administrator
 				self.check_listing(
-					"frappe.client.get_list(no parent)", doctype, role, None,
+					"frappe.client.get_list(no parent)",
+					doctype,
+					role,
+					None,
 					lambda: [r.name for r in get_list(doctype, fields=["name"], limit_page_length=0)],
 				)
 			else:
 				self.check_listing(
-					"frappe.get_list", doctype, role, expected, lambda: frappe.get_list(doctype, pluck="name", limit=0)
+					"frappe.get_list",
+					doctype,
+					role,
+					expected,
+					lambda: frappe.get_list(doctype, pluck="name", limit=0),
 				)
 				self.check_listing(
-					"frappe.client.get_list", doctype, role, expected,
+					"frappe.client.get_list",
+					doctype,
+					role,
+					expected,
 					lambda: [r.name for r in get_list(doctype, fields=["name"], limit_page_length=0)],
 				)
 
@@ -211,7 +330,9 @@ class TestTrustMatrix(FrappeTestCase):
 				continue
 
 			def view():
-				frappe.local.form_dict = frappe._dict(doctype=doctype, fields=json.dumps(["name"]), page_length=0)
+				frappe.local.form_dict = frappe._dict(
+					doctype=doctype, fields=json.dumps(["name"]), page_length=0
+				)
 				out = reportview.get()
 				return [row[0] for row in out.get("values", [])] if out else []
 
@@ -222,7 +343,9 @@ class TestTrustMatrix(FrappeTestCase):
 
 			def export():
 				frappe.local.form_dict = frappe._dict(
-					doctype=doctype, fields=json.dumps([f"`tab{doctype}`.`name`"]), file_format_type="CSV",
+					doctype=doctype,
+					fields=json.dumps([f"`tab{doctype}`.`name`"]),
+					file_format_type="CSV",
 					filters=json.dumps([]),
 				)
 				frappe.response.pop("filecontent", None)
@@ -237,7 +360,9 @@ class TestTrustMatrix(FrappeTestCase):
 			exporter = role != "Guest" and any(
 				p.role == role and p.export and not p.permlevel for p in frappe.get_meta(doctype).permissions
 			)
-			self.check_listing("reportview.export_query", doctype, role, expected if exporter else None, export)
+			self.check_listing(
+				"reportview.export_query", doctype, role, expected if exporter else None, export
+			)
 			numbered = None if expected is None else {f"#{i}" for i in range(len(expected))}
 			self.check_listing("reportview.get_count", doctype, role, numbered, count)
 
@@ -249,7 +374,10 @@ class TestTrustMatrix(FrappeTestCase):
 				continue
 			numbered = None if expected is None else {f"#{i}" for i in range(len(expected))}
 			self.check_listing(
-				"frappe.client.get_count", doctype, role, numbered,
+				"frappe.client.get_count",
+				doctype,
+				role,
+				numbered,
 				lambda: [f"#{i}" for i in range(get_count(doctype))],
 			)
 		self.assertEqual(
@@ -289,8 +417,11 @@ class TestTrustMatrix(FrappeTestCase):
 
 				self.check_listing("frappe.client.get", doctype, role, {name} if allowed else None, one)
 				self.check_listing(
-					"frappe.client.get_value", doctype, role,
-					({name} if allowed else (set() if expected is not None else None)), value,
+					"frappe.client.get_value",
+					doctype,
+					role,
+					({name} if allowed else (set() if expected is not None else None)),
+					value,
 				)
 
 	def test_documents_returned_to_donors_leave_out_the_tables_they_may_not_read(self):
@@ -304,7 +435,9 @@ class TestTrustMatrix(FrappeTestCase):
 					self.assertNotIn(field, {k for k, v in get(parent, name).items() if v})
 		frappe.set_user(self.users["TA M&E Officer"])
 		activity = sorted(self.expected["TA Activity"][A.DONOR])[0]
-		self.assertTrue(get("TA Activity", activity)["trainers"], "staff still read the trainers of an activity")
+		self.assertTrue(
+			get("TA Activity", activity)["trainers"], "staff still read the trainers of an activity"
+		)
 
 	# --- REST --------------------------------------------------------------------------------------
 	def test_rest_resource_list_and_read(self):
@@ -314,7 +447,9 @@ class TestTrustMatrix(FrappeTestCase):
 			if doctype in A.CHILDREN:
 				continue
 			with self.subTest(path="REST list", doctype=doctype, role=role):
-				response = f.rest("GET", f"/api/resource/{doctype}?limit_page_length=0", headers=headers[role])
+				response = f.rest(
+					"GET", f"/api/resource/{doctype}?limit_page_length=0", headers=headers[role]
+				)
 				if expected is None:
 					self.assertIn(response.status_code, (401, 403), response.get_data(as_text=True)[:200])
 				else:
@@ -325,7 +460,11 @@ class TestTrustMatrix(FrappeTestCase):
 			for name in hidden + shown:
 				with self.subTest(path="REST read", doctype=doctype, role=role, name=name):
 					response = f.rest("GET", f"/api/resource/{doctype}/{name}", headers=headers[role])
-					self.assertEqual(response.status_code, 200 if name in shown else 403, response.get_data(as_text=True)[:200])
+					self.assertEqual(
+						response.status_code,
+						200 if name in shown else 403,
+						response.get_data(as_text=True)[:200],
+					)
 
 	# --- the app's reports and whitelisted methods --------------------------------------------------
 	def test_query_reports_refuse_guests_and_keep_donors_to_what_they_fund(self):
@@ -343,8 +482,14 @@ class TestTrustMatrix(FrappeTestCase):
 						frappe.set_user("Administrator")
 					self.assertNotEqual(role, "Guest", f"Guest ran {report}")
 					if role == A.DONOR:
-						names = {r.get("programme") or r.get("name") for r in result["result"] if isinstance(r, dict)}
-						self.assertLessEqual(names - {None, ""}, self.expected["TA Programme"][A.DONOR], report)
+						names = {
+							r.get("programme") or r.get("name")
+							for r in result["result"]
+							if isinstance(r, dict)
+						}
+						self.assertLessEqual(
+							names - {None, ""}, self.expected["TA Programme"][A.DONOR], report
+						)
 
 	def test_whitelisted_methods_follow_the_table(self):
 		from ta_programmes import oversight
@@ -357,25 +502,45 @@ class TestTrustMatrix(FrappeTestCase):
 		follow_up = frappe.get_value("TA Follow-up", {"programme": programme}, "name")
 		calls = {
 			# method: (call, the doctype whose visibility decides, the permission it needs)
-			"oversight.get_checklist": (lambda: oversight.get_checklist(programme), "TA Oversight Sign-off", "read"),
-			"schedule.schedule_in_my_zone": (lambda: schedule.schedule_in_my_zone(activity), "TA Activity", "read"),
+			"oversight.get_checklist": (
+				lambda: oversight.get_checklist(programme),
+				"TA Oversight Sign-off",
+				"read",
+			),
+			"schedule.schedule_in_my_zone": (
+				lambda: schedule.schedule_in_my_zone(activity),
+				"TA Activity",
+				"read",
+			),
 			"schedule.find_trainers": (lambda: schedule.find_trainers(activity), "TA Activity", "write"),
-			"calendar.get_events": (lambda: calendar.get_events("2026-01-01", "2027-01-01"), "TA Activity", "read"),
-			"results.programme_panel": (lambda: results_api.programme_panel(programme), "TA Indicator", "read"),
+			"calendar.get_events": (
+				lambda: calendar.get_events("2026-01-01", "2027-01-01"),
+				"TA Activity",
+				"read",
+			),
+			"results.programme_panel": (
+				lambda: results_api.programme_panel(programme),
+				"TA Indicator",
+				"read",
+			),
 			"results.make_links": (lambda: M.make_links(follow_up, 1), "TA Follow-up", "write"),
 			"results.send_links": (lambda: past_permission(M.send_links, follow_up), "TA Follow-up", "write"),
 			"schedule.generate_sessions": (
 				lambda: schedule.generate_sessions(
 					activity, "Africa/Nairobi", "2026-05-04", "2026-05-15", "MO,WE", "09:00", "12:00"
 				),
-				"TA Activity", "write",
+				"TA Activity",
+				"write",
 			),
 		}
 		for method, (call, doctype, ptype) in calls.items():
 			for role in A.ROLES:
 				if role == "Guest":
 					continue
-				may = any(p.role == role and p.get(ptype) and not p.permlevel for p in frappe.get_meta(doctype).permissions)
+				may = any(
+					p.role == role and p.get(ptype) and not p.permlevel
+					for p in frappe.get_meta(doctype).permissions
+				)
 				with self.subTest(method=method, role=role):
 					frappe.set_user(self.users[role])
 					try:
@@ -400,11 +565,14 @@ class TestTrustMatrix(FrappeTestCase):
 			"/api/resource/TA Programme?fields=" + quote('["name","`tabTA Funding Line`.amount"]'),
 			"/api/resource/TA Programme?filters=" + quote('[["TA Funding Line","amount",">",1]]'),
 			"/api/resource/TA Activity?fields=" + quote('["name","`tabTA Activity Trainer`.trainer_name"]'),
-			"/api/resource/TA Activity?filters=" + quote('[["TA Activity Trainer","trainer_name","like","%a%"]]'),
+			"/api/resource/TA Activity?filters="
+			+ quote('[["TA Activity Trainer","trainer_name","like","%a%"]]'),
 			"/api/resource/TA Activity?fields=" + quote('["`tabTA Activity Postponement`.postponed_by"]'),
 			"/api/resource/TA Programme?filters=" + quote('[["gate_alert","like","%objects%"]]'),
-			"/api/method/frappe.client.get_value?doctype=TA%20Programme&fieldname=" + quote('["name","`tabTA Funding Line`.amount"]'),
-			"/api/method/frappe.client.get_count?doctype=TA%20Programme&filters=" + quote('[["TA Funding Line","amount",">",1]]'),
+			"/api/method/frappe.client.get_value?doctype=TA%20Programme&fieldname="
+			+ quote('["name","`tabTA Funding Line`.amount"]'),
+			"/api/method/frappe.client.get_count?doctype=TA%20Programme&filters="
+			+ quote('[["TA Funding Line","amount",">",1]]'),
 			"/api/method/ta_programmes.api.calendar.get_events?start=2026-01-01&end=2027-01-01&filters="
 			+ quote('[["TA Activity Trainer","trainer_name","like","%a%"]]'),
 			# the table's field name instead of its doctype, and JSON escapes decoded only by the endpoint
@@ -412,13 +580,15 @@ class TestTrustMatrix(FrappeTestCase):
 			"/api/resource/TA Activity?fields=" + quote('["name","trainers.trainer_name"]'),
 			"/api/resource/TA Programme?fields=" + quote('["name","`tabTA Funding\\u0020Line`.amount"]'),
 			"/api/resource/TA Programme?filters=" + quote('[["gate\\u005falert","like","%a%"]]'),
-			"/api/method/frappe.core.doctype.user.user.get_roles?uid=" + quote(self.users["TA OHCHR Reviewer"]),
+			"/api/method/frappe.core.doctype.user.user.get_roles?uid="
+			+ quote(self.users["TA OHCHR Reviewer"]),
 			# a bare child field in a filter: Frappe joins the child table on its own (second attack)
 			"/api/method/frappe.desk.listview.get_group_by_count?doctype=TA%20Programme&field=name&current_filters="
 			+ quote('{"amount":[">=",1]}'),
 			"/api/method/frappe.desk.listview.get_group_by_count?doctype=TA%20Activity&field=name&current_filters="
 			+ quote('[["hours",">",0]]'),
-			"/api/method/frappe.desk.search.search_link?doctype=TA%20Programme&txt=&filters=" + quote('{"donor":["like","E%"]}'),
+			"/api/method/frappe.desk.search.search_link?doctype=TA%20Programme&txt=&filters="
+			+ quote('{"donor":["like","E%"]}'),
 			"/api/resource/TA Programme?filters=" + quote('[["TA Programme","amount",">",1]]'),
 		]
 		for path in probes:
@@ -431,8 +601,12 @@ class TestTrustMatrix(FrappeTestCase):
 
 	def test_a_donor_gets_no_history_timeline_other_users_or_linked_oversight_documents(self):
 		funded = sorted(self.expected["TA Programme"][A.DONOR])[0]
-		unfunded = sorted(self.expected["TA Programme"]["TA Administrator"] - self.expected["TA Programme"][A.DONOR])[0]
-		doc = self.donor_rest("GET", f"/api/method/frappe.desk.form.load.getdoc?doctype=TA%20Programme&name={funded}")
+		unfunded = sorted(
+			self.expected["TA Programme"]["TA Administrator"] - self.expected["TA Programme"][A.DONOR]
+		)[0]
+		doc = self.donor_rest(
+			"GET", f"/api/method/frappe.desk.form.load.getdoc?doctype=TA%20Programme&name={funded}"
+		)
 		self.assertEqual(doc.status_code, 200, doc.get_data(as_text=True)[:300])
 		docinfo = doc.json["docinfo"]
 		for key in ("versions", "comments", "info_logs", "attachments"):
@@ -440,11 +614,16 @@ class TestTrustMatrix(FrappeTestCase):
 		users = self.donor_rest("GET", "/api/resource/User?limit_page_length=0")
 		self.assertEqual({u["name"] for u in users.json.get("data", [])}, {self.users[A.DONOR]})
 		linked = self.donor_rest(
-			"GET", f"/api/method/frappe.desk.form.linked_with.get_submitted_linked_docs?doctype=TA%20Programme&name={unfunded}"
+			"GET",
+			f"/api/method/frappe.desk.form.linked_with.get_submitted_linked_docs?doctype=TA%20Programme&name={unfunded}",
 		)
 		self.assertEqual(linked.status_code, 403)
 		# staff keep their timeline
 		headers = f.api_auth(self.users["TA M&E Officer"])
 		frappe.db.commit()
-		staff = f.rest("GET", f"/api/method/frappe.desk.form.load.getdoc?doctype=TA%20Programme&name={funded}", headers=headers)
+		staff = f.rest(
+			"GET",
+			f"/api/method/frappe.desk.form.load.getdoc?doctype=TA%20Programme&name={funded}",
+			headers=headers,
+		)
 		self.assertTrue(staff.json["docinfo"].get("info_logs"), "staff keep the timeline")

@@ -20,7 +20,7 @@ def get_context(context):
 	except frappe.ValidationError:
 		frappe.clear_messages()
 		context.case = None
-		frappe.local.response.http_status_code = 404
+		context.http_status_code = 404
 	context.accept = ",".join(f".{ext}" for ext in sorted(core.SIGNATURES))
 	context.max_mb = core.MAX_FILE_BYTES // (1024 * 1024)
 	return context
