@@ -67,3 +67,12 @@ def mean_knowledge_gain(filters: str | dict | None = None) -> dict:
 	weight = sum(r.paired for r in rows if r.normalised_gain is not None)
 	value = round(sum((r.normalised_gain or 0) * r.paired for r in rows) / weight, 1) if weight else 0
 	return _card(value, "Percent", ["List", "TA Learning Test"])
+
+
+@frappe.whitelist()
+def concerns_overdue(filters: str | dict | None = None) -> dict:
+	"""Concern reports the user triages whose acknowledgement or assessment is overdue."""
+	if not frappe.has_permission("TA Concern Report", "read"):
+		return _card(0, "Int", None)
+	count = frappe.get_list("TA Concern Report", filters=[["overdue", "!=", ""]], fields=["count(name) as count"])[0].count
+	return _card(count, "Int", ["List", "TA Concern Report", {"overdue": ["!=", ""]}])

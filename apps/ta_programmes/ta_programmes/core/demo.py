@@ -26,9 +26,10 @@ ORDER = (
 	"programmes.json",
 	"activities.json",
 	"results.json",
+	"concerns.json",
 )
 # Files a dataset may leave out (read as empty).
-OPTIONAL_FILES = ("results.json",)
+OPTIONAL_FILES = ("results.json", "concerns.json")
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,17 @@ SPECS: dict[str, Spec] = {
 	# Monitoring and evaluation, per programme. Dates are days relative to the programme's planned
 	# start and indicator periods are programme years, so that shifting the dataset keeps them whole.
 	"results.json": Spec({"programme": str}, {"needs": list, "framework": list, "learning": list, "impact_review": dict}),
+	# Concern reports at each stage of their triage.
+	"concerns.json": Spec(
+		{"key": str, "stage": str, "received": str, "subject": str, "what_happened": str},
+		{
+			"programme": OPT_STR, "beneficiary_state": OPT_STR, "trained_unit": OPT_STR, "thematic_area": OPT_STR,
+			"contact_name": OPT_STR, "contact_email": OPT_STR, "added": list, "outcome": OPT_STR, "reasons": OPT_STR,
+			"acknowledged": OPT_STR, "assessed": OPT_STR,
+		},
+		{"stage": ("Received", "Acknowledged", "Assessed"), "outcome": ("Unfounded", "Founded", "Inconclusive")},
+		dates=("received", "acknowledged", "assessed"),
+	),
 }
 
 # Cross-file references: (file, field, target file, target key); for list fields every item counts.
@@ -104,6 +116,8 @@ REFERENCES = (
 	("programmes.json", "programme_officer", "users.json", "email"),
 	("activities.json", "programme", "programmes.json", "key"),
 	("results.json", "programme", "programmes.json", "key"),
+	("concerns.json", "programme", "programmes.json", "key"),
+	("concerns.json", "beneficiary_state", "states.json", "country"),
 )
 
 # Natural keys that must be unique within their file.
@@ -115,6 +129,7 @@ KEYS = {
 	"trainers.json": "email",
 	"programmes.json": "key",
 	"results.json": "programme",
+	"concerns.json": "key",
 }
 
 

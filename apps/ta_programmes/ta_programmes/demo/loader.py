@@ -56,6 +56,10 @@ def load(path: str | Path, on_date: str | None = None) -> dict[str, int]:
 		_each("results.json", list(results.values()), lambda item: _measure(new[item[1]["programme"]], item[1]), numbered=True)
 		_follow_ups(set(new.values()), {new[row["key"]] for _n, row in programmes if row["status"] == "Suspended"})
 		_each("programmes.json", programmes, lambda item: _close(new[item[1]["key"]], item[1], results.get(item[1]["key"], (0, {}))[1]), numbered=True)
+		# Concerns come last: reported by the public about programmes as they now stand.
+		created["concerns.json"] = sum(
+			_each("concerns.json", list(enumerate(data["concerns.json"], start=1)), lambda item: _concern(item[1], keys["programmes"]), numbered=True)
+		)
 	except Exception:
 		frappe.db.rollback()
 		raise
@@ -253,6 +257,50 @@ def _close(name: str, row: dict, results: dict) -> None:
 		_set_status(name, "Cancelled", MANAGER)
 
 
+# --- concern reports ---------------------------------------------------------------------------------
+OHCHR = "ohchr@ta.localhost"
+
+
+def _concern(row: dict, programmes: dict[str, str]) -> int:
+	"""Reported through the public path (as a Guest), then triaged by OHCHR up to its stage, with
+	its dates moved back to when it happened (a founded one is assessed now: after the reviews and
+	sign-offs the demo has just made, so that its programme's gate shows it)."""
+	from frappe.utils import get_datetime
+
+	from ta_programmes import concerns as C
+	from ta_programmes.core import concerns as CC
+
+	form = {k: row.get(k) for k in ("subject", "beneficiary_state", "trained_unit", "what_happened", "contact_name", "contact_email")}
+	form["programme"] = programmes.get(row["programme"]) if row.get("programme") else None
+	form["form_key"] = f"demo-concern-{row['key']}".ljust(24, "0")
+	frappe.set_user("Guest")
+	case = C.submit(frappe._dict(form), [])
+	for text in row.get("added") or []:
+		C.add_information(case["link"].split("token=")[1], text, [])
+	frappe.set_user("Administrator")
+	if case["repeated"]:
+		return 0
+	name = case["reference"]
+	received = get_datetime(f"{row['received']} 10:00:00")
+	ack_by, assess_by = CC.deadlines(received.date(), *C.deadline_days())
+	frappe.db.set_value(C.REPORT, name, {"received_on": received, "acknowledge_by": ack_by, "assess_by": assess_by}, update_modified=False)
+	if row["stage"] != "Received":
+		frappe.set_user(OHCHR)
+		doc = frappe.get_doc(C.REPORT, name)
+		doc.update({"status": row["stage"], "thematic_area": row.get("thematic_area")})
+		if row["stage"] == "Assessed":
+			doc.update({"outcome": row["outcome"], "outcome_reasons": row["reasons"]})
+		doc.save()
+		frappe.set_user("Administrator")
+		moments = {"acknowledged_on": get_datetime(f"{row['acknowledged']} 11:00:00")} if row.get("acknowledged") else {}
+		if row.get("assessed") and row.get("outcome") != "Founded":
+			moments["assessed_on"] = get_datetime(f"{row['assessed']} 16:00:00")
+		if moments:
+			frappe.db.set_value(C.REPORT, name, moments, update_modified=False)
+	C.refresh_overdue()
+	return 1
+
+
 # --- monitoring and evaluation ---------------------------------------------------------------------
 def _request_file(programme: str, state: str) -> str:
 	return frappe.get_doc(
@@ -427,6 +475,7 @@ LOADERS = {
 	"programmes.json": _programme,
 	"activities.json": _activity,
 	"results.json": lambda row, keys: 0,  # planned with its programme's lifecycle (see load)
+	"concerns.json": lambda row, keys: 0,  # reported once the programmes stand (see load)
 }
 
 __all__ = ["load", "DemoLoadError", "InvalidDemoData", "DEMO_PASSWORD"]
