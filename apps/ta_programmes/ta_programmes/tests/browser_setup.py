@@ -93,3 +93,24 @@ def prepare_results() -> str:
 	}
 	print(json.dumps(data))
 	return programme
+
+
+def prepare_concerns() -> str:
+	"""An approved programme (in a state of its own, which its founded concern will hold), its
+	OHCHR reviewer and manager; prints what the concern journey needs."""
+	frappe.set_user("Administrator")
+	cast = f.oversight_cast()
+	state = f.state("Botswana", "African", time_zone="Africa/Gaborone")
+	programme = f.approved("Browser concern _test", beneficiary_states=[{"beneficiary_state": state, "share": 100}])
+	frappe.cache.delete_keys("rl:")  # the bench tests posted from this address too
+	frappe.db.commit()
+	data = {
+		"programme": programme,
+		"title": frappe.db.get_value("TA Programme", programme, "title"),
+		"state": state,
+		"ohchr": cast["ohchr"],
+		"manager": cast["manager"],
+		"password": f.PASSWORD,
+	}
+	print(json.dumps(data))
+	return programme
