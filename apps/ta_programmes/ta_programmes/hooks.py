@@ -88,7 +88,7 @@ doc_events["File"] = {
 	"validate": "ta_programmes.permissions.check_attachment_delete",
 }
 
-before_request = ["ta_programmes.transparency.before_request"]
+before_request = ["ta_programmes.api.guard.drop_unnamed_fields", "ta_programmes.transparency.before_request"]
 
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},

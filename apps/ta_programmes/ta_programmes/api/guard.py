@@ -227,3 +227,12 @@ def web_form_accept(web_form=None, data=None):  # untyped: Frappe's type checks 
 	if not isinstance(parsed, dict):
 		frappe.throw(_("The answers could not be read; please send the form again."), frappe.ValidationError, title=_("Invalid Request"))
 	return accept(name, json.dumps(parsed))
+
+
+def drop_unnamed_fields() -> None:
+	"""before_request: a multipart field whose name the parser cannot read (a line break in it)
+	reaches Frappe as a field named None, and Frappe then fails with a 500 twice over (calling the
+	method with it, and logging that). Such a field cannot be meant for any method: it is dropped."""
+	form = getattr(frappe.local, "form_dict", None)
+	if form and any(not isinstance(key, str) for key in form):
+		frappe.local.form_dict = frappe._dict({k: v for k, v in form.items() if isinstance(k, str)})
