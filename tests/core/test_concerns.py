@@ -283,3 +283,44 @@ def test_the_iati_result_carries_counts_per_year_only():
 	]
 	xml = I.ET.tostring(I._result(r), encoding="unicode")
 	assert 'type="9"' in xml and "2026-12-31" in xml
+
+
+def _zip(files: dict) -> bytes:
+	import io
+	import zipfile
+
+	out = io.BytesIO()
+	with zipfile.ZipFile(out, "w") as z:
+		for name, content in files.items():
+			z.writestr(name, content)
+	return out.getvalue()
+
+
+DOCX = {
+	"[Content_Types].xml": "<Types/>",
+	"word/document.xml": "<w:document/>",
+	"word/printerSettings/p1.bin": "x",
+}
+ODT = {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<office:document-content/>"}
+
+
+def test_documents_are_opened_and_must_be_what_they_say_with_no_program_or_macro_inside():
+	assert C.check_evidence("statement.docx", _zip(DOCX)) == "docx"
+	assert C.check_evidence("statement.odt", _zip(ODT)) == "odt"
+	for name, files in (
+		("report.docx", {"payload.exe": "MZ", "run.bat": "x"}),  # a zip of programs, named as a document
+		("report.docx", {**DOCX, "word/vbaProject.bin": "macros"}),
+		("report.docx", {**DOCX, "word/embeddings/tool.js": "x"}),
+		("report.odt", {"mimetype": "application/zip"}),
+		("report.odt", _zip(DOCX) and DOCX),
+	):
+		with pytest.raises(C.EvidenceRefused, match="whatever its name says"):
+			C.check_evidence(name, _zip(files))
+	with pytest.raises(C.EvidenceRefused):
+		C.check_evidence("report.docx", b"PK\x03\x04 broken zip")
+
+
+def test_a_video_needs_a_known_brand():
+	with pytest.raises(C.EvidenceRefused):
+		C.check_evidence("v.mp4", b"\x00\x00\x00\x18ftyp<html><script>")
+	assert C.check_evidence("v.m4a", b"\x00\x00\x00\x18ftypM4A " + b"\x00" * 8) == "m4a"

@@ -72,22 +72,40 @@ def overseen_only(user: str, doctype: str) -> bool:
 	return "overseen" in rules and "all" not in rules
 
 
-def overseen_programmes_sql(user: str) -> str:
-	"""SQL: the programmes an accredited organisation of ``user`` has signed off (submitted)."""
+def overseen_sql(user: str, concern: str = "`tabTA Concern Report`") -> str:
+	"""SQL condition on the concern table ``concern``: an accredited organisation of ``user`` had
+	signed the concern's programme off (a submitted sign-off) before the concern was received. A
+	sign-off made later does not open earlier reports: a reviewer cannot endorse their way in."""
 	return (
-		"select so.`programme` from `tabTA Oversight Sign-off` so "
+		"exists (select 1 from `tabTA Oversight Sign-off` so "
 		"join `tabTA Organisation Reviewer` r on r.`parent` = so.`organisation` and r.`parenttype` = 'TA Partner Organisation' "
 		"join `tabTA Partner Organisation` p on p.`name` = so.`organisation` "
-		f"where so.`docstatus` = 1 and so.`kind` = 'Civil Society' and p.`accredited_for_oversight` = 1 and r.`user` = {frappe.db.escape(user)}"
+		f"where so.`programme` = {concern}.`programme` and so.`docstatus` = 1 and so.`kind` = 'Civil Society' "
+		f"and so.`signed_on` <= {concern}.`received_on` and p.`accredited_for_oversight` = 1 "
+		f"and r.`user` = {frappe.db.escape(user)})"
 	)
 
 
-def oversees(user: str, programme: str | None) -> bool:
-	return bool(programme) and bool(
-		frappe.db.sql(
-			f"select 1 from ({overseen_programmes_sql(user)}) x where x.`programme` = %s limit 1", programme
-		)
+def oversees(user: str, concern: str | None) -> bool:
+	"""``user`` oversees the stored concern ``concern`` (see :func:`overseen_sql`)."""
+	return bool(concern) and bool(
+		frappe.db.sql(f"select 1 from `tabTA Concern Report` c where c.`name` = %s and {overseen_sql(user, 'c')}", concern)
 	)
+
+
+def concern_files_query(user: str | None = None, doctype: str | None = None) -> str:
+	"""permission_query_conditions for File: Frappe lists the files attached to any doctype the
+	user may read at all; the evidence of concern reports follows the reports' own rule."""
+	user = user or frappe.session.user
+	if user == "Administrator" or "System Manager" in frappe.get_roles(user):
+		return ""
+	rules = {VISIBILITY["TA Concern Report"].get(r) for r in frappe.get_roles(user)}
+	if "all" in rules:
+		return ""
+	other = "ifnull(`tabFile`.`attached_to_doctype`, '') != 'TA Concern Report'"
+	if "overseen" in rules:
+		return f"({other} or `tabFile`.`attached_to_name` in (select c.`name` from `tabTA Concern Report` c where {overseen_sql(user, 'c')}))"
+	return other
 
 
 def query(user: str | None = None, doctype: str | None = None) -> str:
@@ -103,9 +121,9 @@ def query(user: str | None = None, doctype: str | None = None) -> str:
 		if parent:
 			return (
 				f"{table}.`parenttype` = {frappe.db.escape(parent)} and {table}.`parent` in "
-				f"(select `name` from `tab{parent}` where `programme` in ({overseen_programmes_sql(user)}))"
+				f"(select c.`name` from `tab{parent}` c where {overseen_sql(user, 'c')})"
 			)
-		return f"{table}.`programme` in ({overseen_programmes_sql(user)})"
+		return overseen_sql(user, table)
 	if not doctype or not is_restricted_donor(user):
 		return ""
 	rule = VISIBILITY.get(doctype, {}).get(DONOR_ROLE, "none")
@@ -179,9 +197,10 @@ def user_permission(doc, ptype=None, user=None, debug=False) -> bool | None:
 
 def concern_permission(doc, ptype=None, user=None, debug=False) -> bool | None:
 	"""A civil-society reviewer reads and triages the concerns about programmes their accredited
-	organisation has signed off."""
+	organisation had signed off when the concern came in. The stored record decides: a request
+	that edits the programme of a report cannot make it the reviewer's."""
 	user = user or frappe.session.user
-	if overseen_only(user, doc.doctype) and not oversees(user, doc.get("programme")):
+	if overseen_only(user, doc.doctype) and not oversees(user, doc.name if doc.get("name") else None):
 		return False
 	return None
 

@@ -53,6 +53,32 @@ SIGNATURES: dict[str, tuple[bytes, ...]] = {
 	"odt": _ZIP,
 	"txt": (),  # UTF-8 text without control bytes, checked below
 }
+# The major brands of the MP4 family (ISO base media files) a phone or a recorder writes.
+MP4_BRANDS = {
+	b"isom",
+	b"iso2",
+	b"iso4",
+	b"iso5",
+	b"iso6",
+	b"mp41",
+	b"mp42",
+	b"avc1",
+	b"M4A ",
+	b"M4V ",
+	b"M4B ",
+	b"3gp4",
+	b"3gp5",
+	b"3gp6",
+	b"3g2a",
+	b"qt  ",
+	b"dash",
+	b"MSNV",
+	b"f4v ",
+}
+# Inside a document (a zip): names that are programs or scripts, refused wherever they sit.
+EXECUTABLE_NAMES = re.compile(
+	r"\.(exe|dll|com|scr|bat|cmd|ps1|vbs|js|jse|wsf|jar|msi|sh|app|elf|so|dylib)$", re.IGNORECASE
+)
 # Beginnings of programs and scripts, refused whatever the file is called.
 EXECUTABLE = (
 	b"MZ",
@@ -172,10 +198,35 @@ def _content_matches(ext: str, content: bytes) -> bool:
 			return False
 		return not any(ord(c) < 32 and c not in "\t\n\r\f" for c in text)
 	if ext in ("mp4", "m4a"):
-		return content[4:8] == b"ftyp"
+		return content[4:8] == b"ftyp" and content[8:12] in MP4_BRANDS
+	if ext in ("docx", "odt"):
+		return _document_matches(ext, content)
 	if ext == "webp":
 		return content.startswith(b"RIFF") and content[8:12] == b"WEBP"
 	return content.startswith(SIGNATURES[ext])
+
+
+def _document_matches(ext: str, content: bytes) -> bool:
+	"""A .docx is an Office Open XML word-processing package, an .odt an OpenDocument text: a zip
+	with their own manifest, holding no program and no macro project."""
+	import io
+	import zipfile
+
+	try:
+		with zipfile.ZipFile(io.BytesIO(content)) as z:
+			names = z.namelist()
+			if len(names) > 5000 or any(
+				EXECUTABLE_NAMES.search(n) or n.lower().endswith("vbaproject.bin") for n in names
+			):
+				return False
+			if ext == "docx":
+				return "[Content_Types].xml" in names and any(n.startswith("word/") for n in names)
+			return (
+				"mimetype" in names
+				and z.read("mimetype")[:64].strip() == b"application/vnd.oasis.opendocument.text"
+			)
+	except (zipfile.BadZipFile, KeyError, ValueError, NotImplementedError, RuntimeError, OSError):
+		return False
 
 
 # --- the follow link and the one-time form key ---------------------------------------------------

@@ -233,6 +233,87 @@ class TestConcerns(FrappeTestCase):
 			response = f.rest("GET", f"/api/resource/TA Concern Report/{name}", headers=auth)
 			self.assertEqual(response.status_code == 200, may, (user, response.status_code))
 
+	def test_a_reviewer_cannot_take_over_a_concern_they_do_not_oversee(self):
+		"""The attack that got through: a PUT that moves a concern to the reviewer's own programme
+		was checked against the edited record, and answered with the whole report."""
+		own = f.approved("Concern other org _test", **here())
+		f.sign(own, OTHER_CIVIL, organisation=OTHER_ORG)
+		for concern in (
+			f.report_concern(self.programme)["reference"],
+			f.report_concern(state=STATE, subject="Beneficiary state")["reference"],
+		):
+			auth = f.api_auth(OTHER_CIVIL)
+			frappe.db.commit()
+			response = f.rest(
+				"PUT", f"/api/resource/TA Concern Report/{concern}", headers=auth, json={"programme": own}
+			)
+			self.assertEqual(response.status_code, 403, concern)
+			self.assertNotIn(f.CONCERN_TEXT, response.get_data(as_text=True))
+			self.assertNotEqual(frappe.db.get_value("TA Concern Report", concern, "programme"), own)
+		# Even on a concern they oversee, a civil-society reviewer does not move it: OHCHR does.
+		mine = f.report_concern(own)["reference"]
+		with f.as_user(OTHER_CIVIL), self.assertRaises(frappe.PermissionError):
+			doc = frappe.get_doc("TA Concern Report", mine)
+			doc.programme = self.programme
+			doc.save()
+
+	def test_signing_off_later_does_not_open_earlier_concerns(self):
+		programme = f.approved("Concern late signer _test", **here())
+		concern = f.report_concern(programme)["reference"]
+		f.sign(programme, OTHER_CIVIL, organisation=OTHER_ORG)
+		with f.as_user(OTHER_CIVIL):
+			self.assertFalse(frappe.has_permission("TA Concern Report", "read", doc=concern))
+		later = f.report_concern(programme)["reference"]
+		with f.as_user(OTHER_CIVIL):
+			self.assertTrue(frappe.has_permission("TA Concern Report", "read", doc=later))
+
+	def test_evidence_files_are_listed_only_to_those_who_read_the_report(self):
+		name = f.report_concern(self.programme, files=[("evidence.pdf", PDF)])["reference"]
+		frappe.db.commit()
+		for user, may in (
+			(self.cast["ohchr"], True),
+			(self.cast["civil"][0], True),
+			(OTHER_CIVIL, False),
+			(self.cast["officer"], False),
+		):
+			with f.as_user(user):
+				files = frappe.get_list(
+					"File", filters={"attached_to_doctype": "TA Concern Report"}, pluck="attached_to_name"
+				)
+				self.assertEqual(name in files, may, user)
+
+	def test_a_logged_in_reporter_stays_anonymous_and_a_link_goes_only_with_its_report(self):
+		with f.as_user(self.cast["officer"]):
+			case = C.submit(frappe._dict(self.form()), [])
+		doc = frappe.get_doc("TA Concern Report", case["reference"])
+		self.assertEqual((doc.owner, doc.modified_by), ("Guest", "Guest"))
+		key = frappe.get_value("TA Concern Key", {"concern": doc.name}, "name")
+		self.assertEqual(frappe.get_value("TA Concern Key", key, "owner"), "Guest")
+		with self.assertRaises(frappe.PermissionError):
+			frappe.delete_doc("TA Concern Key", key)
+		self.assertFalse(
+			frappe.has_permission(
+				"TA Concern Key", "read", user=f.user("concern-admin@tests.ta.example", "TA Administrator")
+			)
+		)
+
+	def test_the_same_post_stored_while_another_is_stored_answers_with_its_case(self):
+		"""Two requests with one form key that both passed the first look-up: the second to store
+		meets the unique key of the first and answers with the first's case."""
+		form = self.form()
+		first = C.submit(frappe._dict(form), [])
+		values = {
+			"doctype": "TA Concern Report",
+			"subject": "Programme",
+			"programme": self.programme,
+			"what_happened": f.CONCERN_TEXT,
+		}
+		before = frappe.db.count("TA Concern Report")
+		with f.as_user("Guest"):
+			second = C._store(values, form["form_key"], "t" * 40, [])
+		self.assertEqual((second["reference"], second["repeated"]), (first["reference"], True))
+		self.assertEqual(frappe.db.count("TA Concern Report"), before)
+
 	# --- triage ---------------------------------------------------------------------------------
 	def test_triage_moves_forward_with_deadlines_and_the_outcome_stands(self):
 		name = f.report_concern(self.programme)["reference"]
@@ -273,6 +354,7 @@ class TestConcerns(FrappeTestCase):
 	# --- the gate -------------------------------------------------------------------------------
 	def test_a_founded_concern_holds_the_gate_until_a_new_review_and_new_sign_offs(self):
 		pending = f.signed_off("Concern gate _test", **here())
+		self.planned = activity(self.programme, "Planned before the concern _test").insert().name
 		case = f.report_concern(state=STATE, subject="Beneficiary state")
 		f.triage(case["reference"], self.cast["ohchr"], beneficiary_state=STATE)
 		# An approved programme in that state is flagged; one under review cannot be approved.
@@ -282,9 +364,13 @@ class TestConcerns(FrappeTestCase):
 		with self.assertRaises(GateRefusedError) as refused:
 			f.set_status(pending, "Approved", f.MANAGER)
 		self.assertIn(case["reference"], str(refused.exception))
-		# A new activity in that state waits.
+		# A new activity in that state waits; so does approving or moving one planned before.
 		with self.assertRaises(ConcernBlocksActivityError):
 			activity(pending, "After the concern _test").insert()
+		planned = frappe.get_doc("TA Activity", self.planned)
+		planned.status = "Approved"
+		with self.assertRaises((ConcernBlocksActivityError, GateRefusedError)):
+			planned.save()
 		# A new review and new sign-offs answer the concern.
 		frappe.db.set_value(
 			"TA Concern Report", case["reference"], "assessed_on", add_to_date(now_datetime(), seconds=-5)

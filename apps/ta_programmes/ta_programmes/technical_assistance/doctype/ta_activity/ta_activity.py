@@ -114,11 +114,16 @@ class TAActivity(Document):
 		scheduling.check_trainer_conflicts(self, sessions)
 
 	def check_founded_concerns(self):
-		"""A new activity (or one moved to another state or theme) in the state and theme of a
-		founded concern waits for a new review and new sign-offs; delivered ones stay as they were."""
+		"""In the state and theme of a founded concern, an activity is not created, moved there
+		(another state, theme or programme), approved or scheduled until a new review and new
+		sign-offs post-date the concern; delivered ones stay as they were."""
 		before = None if self.is_new() else self.get_doc_before_save()
-		if before and (before.beneficiary_state, before.thematic_area) == (self.beneficiary_state, self.thematic_area):
-			return
+		if before:
+			place = ("beneficiary_state", "thematic_area", "programme")
+			same_place = all(before.get(f) == self.get(f) for f in place)
+			going_ahead = self.status in L.GATED_ACTIVITY_STATES and before.status != self.status
+			if same_place and not going_ahead:
+				return
 		concerns.check_new_activity(self)
 
 	def check_status_change(self, programme):

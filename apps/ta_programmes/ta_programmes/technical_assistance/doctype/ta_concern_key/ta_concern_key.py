@@ -17,7 +17,7 @@ class TAConcernKey(Document):
 		token_hash: DF.Data | None
 	# end: auto-generated types
 	"""The hashes of a reporter's secret link and of the form key of the post (so a repeated post
-	finds its case). Written by the server alone (``concerns.submit``); administrators read it."""
+	finds its case). Written by the server alone (``concerns.submit``); only System Managers read it."""
 
 	def before_insert(self):
 		if not self.flags.get("issued"):
@@ -27,3 +27,8 @@ class TAConcernKey(Document):
 				title=_("Not Permitted"),
 			)
 		self.flags.server_update = True
+
+	def on_trash(self):
+		# Deleting a key would cut the reporter off from their case: it goes only with its report.
+		if not self.flags.get("with_report"):
+			frappe.throw(_("A reporter's link goes only with its concern report."), frappe.PermissionError, title=_("Not Permitted"))

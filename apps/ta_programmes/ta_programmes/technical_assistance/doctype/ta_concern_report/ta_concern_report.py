@@ -8,7 +8,10 @@ from ta_programmes import oversight
 from ta_programmes.core import concerns as core
 from ta_programmes.core.oversight import APPROVER_ROLE
 from ta_programmes.enforce import as_date, rules
+from ta_programmes.permissions import overseen_only
 
+# What a concern is about: it decides who oversees the concern and what it holds.
+SCOPE = ("programme", "beneficiary_state", "thematic_area")
 # Once assessed, the concern is the record of an outcome: none of these change.
 FROZEN_WHEN_ASSESSED = (
 	"programme",
@@ -77,6 +80,7 @@ class TAConcernReport(Document):
 					getdate(today()),
 				)
 		self.anonymous = 0 if (self.contact_name or self.contact_email) else 1
+		self.check_scope_change(before)
 		old = before.status if before else None
 		if old == core.ASSESSED:
 			changed = [f for f in FROZEN_WHEN_ASSESSED if (before.get(f) or None) != (self.get(f) or None)]
@@ -95,6 +99,18 @@ class TAConcernReport(Document):
 		self.overdue = core.overdue(
 			self.status, as_date(self.acknowledge_by), as_date(self.assess_by), getdate(today())
 		)
+
+	def check_scope_change(self, before):
+		"""What a concern is about decides who oversees it: only OHCHR moves it."""
+		if not before or self.flags.reporter_update:
+			return
+		moved = [f for f in SCOPE if (before.get(f) or None) != (self.get(f) or None)]
+		if moved and overseen_only(frappe.session.user, self.doctype):
+			frappe.throw(
+				_("Only OHCHR changes what a concern is about (programme, state, theme)."),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
 
 	def triaged_by_now(self):
 		user, now = frappe.session.user, now_datetime()
@@ -133,4 +149,6 @@ class TAConcernReport(Document):
 				title=_("Not Permitted"),
 			)
 		for key in frappe.get_all(C.KEY, filters={"concern": self.name}, pluck="name"):
-			frappe.delete_doc(C.KEY, key, ignore_permissions=True, force=True)
+			doc = frappe.get_doc(C.KEY, key)
+			doc.flags.with_report = True
+			doc.delete(ignore_permissions=True)

@@ -2,6 +2,7 @@ from frappe import _
 from frappe.model.document import Document
 
 from ta_programmes import oversight
+from ta_programmes.core import concerns
 from ta_programmes.core import oversight as core
 from ta_programmes.enforce import rules
 
@@ -38,6 +39,11 @@ class TAOversightPolicy(Document):
 				},
 				self.validity_months,
 			)
+		# A site upgraded from before concern reports has no deadlines yet: the defaults apply.
+		self.concern_acknowledge_days = self.concern_acknowledge_days or 7
+		self.concern_assess_days = self.concern_assess_days or 30
+		with rules():
+			concerns.check_deadline_settings(self.concern_acknowledge_days, self.concern_assess_days)
 
 	def on_update(self):
 		self.clear_cache()  # the gate reads the policy from the cache
