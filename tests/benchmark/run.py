@@ -65,7 +65,11 @@ TARGETS = {
 	"decide": ("≤ 10 ms", 0.010, None),
 	"pdf": ("≤ 3 s", 3.0, None),
 	"http": ("p95 ≤ 150 ms", 0.150, None),
+	"dedup": ("≤ 20 ms, ≥ 10×", 0.020, 10.0),
 }
+# The duplication check (pure core, synthetic sources; tests/benchmark/deconfliction.py):
+# (site sources, external activities, programmes checked).
+DEDUP = {"tiny": (2_000, 1_000, 20), "full": (100_000, 50_000, 200)}
 API_USER = "benchmark-manager@bulk.ta.example"
 REPORT = "TA Assistance Delivered"
 
@@ -830,6 +834,13 @@ def main(argv=None) -> int:
 			if len(data.programmes) > n_programmes else f"{len(data.programmes)} programme rows",
 		}
 		profile("pdf", lambda: build_pdf(data, io.BytesIO()), profiles)
+
+		# (f) duplication check, pure core on synthetic sources at the scale
+		print("== (f) duplication check (core.deconfliction.find_overlaps vs scan)")
+		sys.path.insert(0, str(Path(__file__).resolve().parent))
+		import deconfliction as dedup_bench
+
+		results["dedup"] = dedup_bench.measure(*DEDUP[args.size])
 
 		# list queries EXPLAIN: the desk's own endpoints, in process, as the API user
 		from frappe.desk import reportview

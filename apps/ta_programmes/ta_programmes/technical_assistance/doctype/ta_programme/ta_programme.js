@@ -196,3 +196,60 @@ frappe.ui.form.on("TA Programme", {
 		ta_programmes.render_results(frm);
 	},
 });
+
+// Deconfliction (api/deconfliction.programme_candidates): others' assistance overlapping this
+// programme, ranked, with why each matched and its coordination note. Staff and reviewers only.
+ta_programmes.render_deconfliction = function (frm) {
+	const field = frm.get_field("deconfliction_html");
+	if (!field || frm.is_new()) return;
+	const esc = frappe.utils.escape_html;
+	frappe
+		.call({
+			method: "ta_programmes.api.deconfliction.programme_candidates",
+			args: { programme: frm.doc.name },
+			error_handlers: { 403: () => {} },
+		})
+		.then((r) => {
+			const d = r.message;
+			if (!d) return;
+			if (!d.candidates.length) {
+				field.$wrapper.html(`<p class="text-muted">${__("No overlapping assistance found.")}</p>`);
+				return;
+			}
+			const route = (c) => `/app/${frappe.router.slug(c.kind)}/${encodeURIComponent(c.name)}`;
+			const rows = d.candidates
+				.map(
+					(c) => `<tr>
+					<td><a href="${route(c)}">${esc(c.title)}</a><div class="small text-muted">${esc(__(c.kind))}: ${esc(c.owner)}</div></td>
+					<td class="text-right">${esc(String(c.score))}</td>
+					<td>${c.strong ? `<span class="indicator-pill red">${__("strong")}</span>` : `<span class="indicator-pill gray">${__("weak")}</span>`}</td>
+					<td class="small">${c.reasons.map(esc).join("<br>")}</td>
+					<td class="small">${
+						c.note
+							? `<b>${esc(c.note.relation)}</b>: ${esc(c.note.reason)}`
+							: c.strong
+							? `<span class="text-danger">${__("Note required before review")}</span>`
+							: "—"
+					}</td></tr>`
+				)
+				.join("");
+			const missing = d.missing.length
+				? `<div class="alert alert-warning">${__(
+						"{0} strong match(es) without a coordination note: add a row to Coordination Notes for each before submitting for review.",
+						[d.missing.length]
+				  )}</div>`
+				: "";
+			field.$wrapper.html(`${missing}<table class="table table-sm table-bordered"><caption>${__(
+				"Strong: same state, same DAC purpose code, at least {0} days in common.",
+				[d.strong_min_days]
+			)}</caption><thead><tr><th scope="col">${__("Candidate")}</th><th scope="col">${__("Score")}</th>
+				<th scope="col">${__("Match")}</th><th scope="col">${__("Why")}</th><th scope="col">${__("Coordination note")}</th>
+				</tr></thead><tbody>${rows}</tbody></table>`);
+		});
+};
+
+frappe.ui.form.on("TA Programme", {
+	refresh(frm) {
+		ta_programmes.render_deconfliction(frm);
+	},
+});

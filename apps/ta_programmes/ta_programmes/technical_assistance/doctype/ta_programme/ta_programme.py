@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from ta_programmes import oversight, results
+from ta_programmes import deconfliction, oversight, results
 from ta_programmes.core import lifecycle as L
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, rules
@@ -20,6 +20,7 @@ class TAProgramme(Document):
 
 	if TYPE_CHECKING:
 		from frappe.types import DF
+		from ta_programmes.technical_assistance.doctype.ta_coordination_note.ta_coordination_note import TACoordinationNote
 		from ta_programmes.technical_assistance.doctype.ta_funding_line.ta_funding_line import TAFundingLine
 		from ta_programmes.technical_assistance.doctype.ta_implementing_partner.ta_implementing_partner import TAImplementingPartner
 		from ta_programmes.technical_assistance.doctype.ta_programme_state.ta_programme_state import TAProgrammeState
@@ -29,6 +30,7 @@ class TAProgramme(Document):
 		approved_on: DF.Datetime | None
 		beneficiary_states: DF.Table[TAProgrammeState]
 		budget: DF.Currency
+		coordination_notes: DF.Table[TACoordinationNote]
 		currency: DF.Link
 		description: DF.TextEditor | None
 		funding_lines: DF.Table[TAFundingLine]
@@ -61,6 +63,7 @@ class TAProgramme(Document):
 				((r.idx, (r.donor, r.currency), f"{r.donor} ({r.currency})") for r in self.funding_lines), _("Funding line")
 			)
 			self.set_budget()
+			deconfliction.stamp_notes(self)
 			self.check_status_change()
 
 	# --- status and the oversight gate ------------------------------------------------------------
@@ -75,6 +78,7 @@ class TAProgramme(Document):
 		L.check_programme_transition(old, new)
 		if new != old and new == "Under Review":
 			results.check_ready_for_review(self)
+			deconfliction.check_before_review(self)
 		elif new in results.REVIEWED_STATES and self.states_changed():
 			results.check_ready_for_review(self)
 		elif new in ("Completed", "Cancelled") and self.states_changed():
