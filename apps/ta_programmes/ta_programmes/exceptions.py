@@ -6,7 +6,17 @@ translated message and title.
 
 import frappe
 
-from ta_programmes.core import concerns, iati, lifecycle, oversight, results, schedule
+from ta_programmes.core import balance as oversight_balance
+from ta_programmes.core import (
+	concerns,
+	deconfliction,
+	iati,
+	iati_import,
+	lifecycle,
+	oversight,
+	results,
+	schedule,
+)
 from ta_programmes.core import errors as core
 
 
@@ -114,6 +124,18 @@ class ConcernLinkError(TAValidationError):
 	pass
 
 
+class CoordinationNotesMissingError(TAValidationError):
+	pass
+
+
+class IatiFileRefusedError(TAValidationError):
+	pass
+
+
+class AccreditationDecisionError(TAValidationError):
+	"""An accreditation application decided by someone who may not, or decided twice."""
+
+
 _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	core.InvalidDateRange: InvalidDateRangeError,
 	core.InvalidShares: InvalidSharesError,
@@ -137,6 +159,9 @@ _BY_VIOLATION: dict[type[core.RuleViolation], type[TAValidationError]] = {
 	concerns.EvidenceRefused: EvidenceRefusedError,
 	concerns.TriageRefused: TriageRefusedError,
 	concerns.ActivityBlocked: ConcernBlocksActivityError,
+	oversight_balance.DecisionRefused: AccreditationDecisionError,
+	deconfliction.NotesMissing: CoordinationNotesMissingError,
+	iati_import.ImportRefused: IatiFileRefusedError,
 }
 
 

@@ -30,6 +30,8 @@ fixtures = [
 permission_query_conditions = {doctype: "ta_programmes.permissions.query" for doctype in VISIBILITY}
 # Donors see no other user (their roles would name every reviewer).
 permission_query_conditions["User"] = "ta_programmes.permissions.user_query"
+# The evidence attached to concern reports is listed only to those who read the report.
+permission_query_conditions["File"] = "ta_programmes.permissions.concern_files_query"
 
 has_permission = {
 	"User": "ta_programmes.permissions.user_permission",
@@ -95,4 +97,5 @@ website_route_rules = [
 	{"from_route": "/follow-up-link", "to_route": "follow_up_link"},
 	{"from_route": "/report-concern", "to_route": "report_concern"},
 	{"from_route": "/concern-status", "to_route": "concern_status"},
+	{"from_route": "/oversight-meetings", "to_route": "oversight_meetings"},
 ]

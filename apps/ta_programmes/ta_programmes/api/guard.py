@@ -226,6 +226,10 @@ def web_form_accept(web_form=None, data=None):  # untyped: Frappe's type checks 
 			parsed = None
 	if not isinstance(parsed, dict):
 		frappe.throw(_("The answers could not be read; please send the form again."), frappe.ValidationError, title=_("Invalid Request"))
+	# The app's web forms have no tables: an answer is one value, never a list or an object (Frappe
+	# would take a list or an object as filters when it checks a Link before any controller runs).
+	if any(isinstance(value, list | dict) for value in parsed.values()):
+		frappe.throw(_("The answers could not be read; please send the form again."), frappe.ValidationError, title=_("Invalid Request"))
 	return accept(name, json.dumps(parsed))
 
 

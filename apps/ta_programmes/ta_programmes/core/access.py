@@ -82,8 +82,16 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	# concern reports: who reported what is for the overseers alone; the public reads counts
 	"TA Concern Report": _row("none", {"TA OHCHR Reviewer": "all", "TA Civil Society Reviewer": "overseen"}),
 	"TA Concern Update": _row("none", {"TA OHCHR Reviewer": "all", "TA Civil Society Reviewer": "overseen"}),
-	# the hashes of the reporters' secret links and of the forms' one-time keys
-	"TA Concern Key": _row("none", {"TA Administrator": "all"}),
+	# the hashes of the reporters' secret links and of the forms' one-time keys: no TA role (an
+	# administrator could otherwise cut a reporter off, or tell when a case was reported)
+	"TA Concern Key": _row("none"),
+	# deconfliction: other publishers' IATI activities and the officers' coordination notes are for
+	# staff and reviewers; never donors (a note says how the programme relates to others' work)
+	"TA External Activity": _row("all", NO_DONOR),
+	"TA External Country": _row("all", NO_DONOR),
+	"TA External Sector": _row("all", NO_DONOR),
+	"TA IATI Import": _row("all", NO_DONOR),
+	"TA Coordination Note": _row("all", NO_DONOR),
 	# master data
 	"TA Beneficiary State": _row("all"),
 	"TA Beneficiary Institution": _row("all"),
@@ -103,6 +111,14 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	"TA Transparency Settings": _row(
 		"none", {"TA Administrator": "all", "TA Programme Manager": "all", "TA M&E Officer": "all"}
 	),
+	# regional balance and open oversight: meetings (minutes private; decisions published on
+	# /oversight-meetings) for staff and reviewers; accreditation applications (contacts) for those
+	# who decide them and for OHCHR
+	"TA Oversight Meeting": _row("all", NO_DONOR),
+	"TA Meeting Participant": _row("all", NO_DONOR),
+	"TA Accreditation Application": _row(
+		"none", {"TA Administrator": "all", "TA Programme Manager": "all", "TA OHCHR Reviewer": "all"}
+	),
 }
 
 # Tables a donor reads the parent of but not the rows: their parent field is at permission level
@@ -112,6 +128,7 @@ PERMLEVEL_1_TABLES = {
 	("TA Programme", "funding_lines"),
 	("TA Activity", "trainers"),
 	("TA Activity", "postponements"),
+	("TA Programme", "coordination_notes"),
 }
 
 # Fields a donor reads the document of but not the field (permission level 1): the gate's alert
@@ -122,7 +139,7 @@ PERMLEVEL_1_FIELDS = {("TA Programme", "gate_alert")}
 # join these child tables, or filter on these fields, checking only the parent's permission.
 DONOR_HIDDEN = tuple(
 	sorted(
-		{"TA Funding Line", "TA Activity Trainer", "TA Activity Postponement"}
+		{"TA Funding Line", "TA Activity Trainer", "TA Activity Postponement", "TA Coordination Note"}
 		| {field for _parent, field in PERMLEVEL_1_TABLES}  # Frappe also reads "funding_lines.amount"
 		| {field for _doctype, field in PERMLEVEL_1_FIELDS}
 	)
@@ -151,6 +168,10 @@ CHILDREN: dict[str, tuple[str, str]] = {
 	"TA Roster Entry": ("TA Participant Roster", "entries"),
 	"TA Conflict Declaration": ("TA Trainer", "conflict_declarations"),
 	"TA Concern Update": ("TA Concern Report", "updates"),
+	"TA External Country": ("TA External Activity", "countries"),
+	"TA External Sector": ("TA External Activity", "sectors"),
+	"TA Coordination Note": ("TA Programme", "coordination_notes"),
+	"TA Meeting Participant": ("TA Oversight Meeting", "participants"),
 }
 
 
@@ -191,4 +212,14 @@ SERVER_OWNED: dict[str, tuple[str, ...]] = {
 	),
 	"TA Concern Key": ("concern", "token_hash", "nonce_hash"),
 	"TA Impact Review": ("indicators", "on_track", "partly", "missed", "no_data", "response_rate", "mean_gain"),
+	# deconfliction: the import writes the external activities (no role may), the summary of an
+	# import, and who recorded a coordination note when
+	"TA External Activity": (
+		"iati_identifier", "title", "reporting_org_ref", "reporting_org_name", "start", "end", "budget", "currency", "countries",
+		"sectors", "iati_import", "imported_on", "fingerprint",
+	),
+	"TA IATI Import": ("status", "imported_by", "imported_on", "activities", "created", "updated", "unchanged", "undated", "publishers"),
+	"TA Coordination Note": ("candidate_title", "recorded_by", "recorded_on"),
+	# an accreditation application's decision: written only by the decision action (api.accreditation)
+	"TA Accreditation Application": ("received_on", "status", "decision_reason", "decided_by", "decided_on", "partner_organisation"),
 }

@@ -34,6 +34,12 @@ OUTSIDE_EXPERTISE_SECTORS = ("Academia", "Civil Society", "Private Sector")
 # Sectors whose organisations may be accredited for civil-society oversight.
 OVERSIGHT_SECTORS = ("Civil Society", "Academia")
 
+# Regional balance and open oversight (core/balance.py): who takes part in an oversight meeting,
+# how it is held, and where an accreditation application stands.
+MEETING_SECTORS = ("OHCHR", "Civil Society", "Academia", "Private Sector", "Beneficiary State")
+MEETING_MODES = ("In person", "Online")
+ACCREDITATION_STATUSES = ("Pending", "Accredited", "Refused")
+
 # IATI OrganisationType codelist (2.03), code -> name.
 IATI_ORGANISATION_TYPES = {
 	"10": "Government",

@@ -27,9 +27,10 @@ ORDER = (
 	"activities.json",
 	"results.json",
 	"concerns.json",
+	"oversight.json",
 )
 # Files a dataset may leave out (read as empty).
-OPTIONAL_FILES = ("results.json", "concerns.json")
+OPTIONAL_FILES = ("results.json", "concerns.json", "oversight.json")
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,22 @@ SPECS: dict[str, Spec] = {
 		{"stage": ("Received", "Acknowledged", "Assessed"), "outcome": ("Unfounded", "Founded", "Inconclusive")},
 		dates=("received", "acknowledged", "assessed"),
 	),
+	# Regional balance and open oversight: oversight meetings (record "Meeting") and accreditation
+	# applications (record "Application"), pending or decided by a programme manager.
+	"oversight.json": Spec(
+		{"key": str, "record": str},
+		{
+			"title": OPT_STR, "date": OPT_STR, "mode": OPT_STR, "city": OPT_STR, "country": OPT_STR, "regional_group": OPT_STR,
+			"participants": list, "decisions": OPT_STR, "minutes": OPT_STR, "organisation_name": OPT_STR, "sector": OPT_STR,
+			"website": OPT_STR, "contact_name": OPT_STR, "contact_email": OPT_STR, "mandate": OPT_STR,
+			"independence_statement": OPT_STR, "decision": OPT_STR, "reason": OPT_STR, "decided_by": OPT_STR,
+		},
+		{
+			"record": ("Meeting", "Application"), "mode": C.MEETING_MODES, "regional_group": C.REGIONAL_GROUPS,
+			"sector": C.OVERSIGHT_SECTORS, "decision": C.ACCREDITATION_STATUSES[1:],
+		},
+		dates=("date",),
+	),
 }
 
 # Cross-file references: (file, field, target file, target key); for list fields every item counts.
@@ -118,6 +135,7 @@ REFERENCES = (
 	("results.json", "programme", "programmes.json", "key"),
 	("concerns.json", "programme", "programmes.json", "key"),
 	("concerns.json", "beneficiary_state", "states.json", "country"),
+	("oversight.json", "decided_by", "users.json", "email"),
 )
 
 # Natural keys that must be unique within their file.
@@ -130,6 +148,7 @@ KEYS = {
 	"programmes.json": "key",
 	"results.json": "programme",
 	"concerns.json": "key",
+	"oversight.json": "key",
 }
 
 

@@ -48,6 +48,7 @@ def load(path: str | Path, on_date: str | None = None) -> dict[str, int]:
 		results = {row["programme"]: (n, row) for n, row in enumerate(data["results.json"], start=1) if row["programme"] in new}
 		_each("results.json", list(results.values()), lambda item: _plan_results(new[item[1]["programme"]], item[1]), numbered=True)
 		created["results.json"] = len(results)
+		created[EXTERNAL_FILE] = _external_activities(folder, manifest, on_date)
 		_each("programmes.json", programmes, lambda item: _oversee(new[item[1]["key"]], item[1]), numbered=True)
 		activities = [
 			(n, row) for n, row in enumerate(data["activities.json"], start=1) if row.get("_created")
@@ -59,6 +60,10 @@ def load(path: str | Path, on_date: str | None = None) -> dict[str, int]:
 		# Concerns come last: reported by the public about programmes as they now stand.
 		created["concerns.json"] = sum(
 			_each("concerns.json", list(enumerate(data["concerns.json"], start=1)), lambda item: _concern(item[1], keys["programmes"]), numbered=True)
+		)
+		# Oversight meetings and accreditation applications: on their own, after everything else.
+		created["oversight.json"] = sum(
+			_each("oversight.json", list(enumerate(data["oversight.json"], start=1)), lambda item: _oversight(item[1]), numbered=True)
 		)
 	except Exception:
 		frappe.db.rollback()
@@ -215,6 +220,7 @@ def _oversee(name: str, row: dict) -> None:
 	if target in ("Draft", "Cancelled"):
 		return
 	officer = row["programme_officer"]
+	_coordinate(name, officer)
 	_set_status(name, "Under Review", officer)
 	review = row.get("review")
 	if review:
@@ -476,6 +482,110 @@ LOADERS = {
 	"activities.json": _activity,
 	"results.json": lambda row, keys: 0,  # planned with its programme's lifecycle (see load)
 	"concerns.json": lambda row, keys: 0,  # reported once the programmes stand (see load)
+	"oversight.json": lambda row, keys: 0,  # meetings and applications come last (see load)
 }
 
 __all__ = ["load", "DemoLoadError", "InvalidDemoData", "DEMO_PASSWORD"]
+
+
+# --- deconfliction ---------------------------------------------------------------------------------
+# Another publisher's IATI file beside the JSON files (fixtures/make_demo.py writes it with dates
+# around the manifest's anchor, shifted here like every other demo date). Programmes going to review
+# record a coordination note on each strong match first, as their officers would.
+EXTERNAL_FILE = "iati-activities.xml"
+COORDINATION = (
+	("Coordinated with", "Joint work plan agreed with {0} at the donor coordination meeting: they equip the units, we train the staff."),
+	("Complementary", "{0} builds the forensic infrastructure; this programme trains prosecutors and judges to use its evidence."),
+	("No overlap", "Checked with {0}: their work is with the national police academy only, ours with the ministry and the courts."),
+)
+
+
+def _external_activities(folder: Path, manifest_text: str, on_date: str | None) -> int:
+	"""Import the demo's IATI file of another publisher (dates shifted to the day of loading)."""
+	import dataclasses
+	import json
+	from datetime import timedelta
+
+	from ta_programmes import deconfliction
+	from ta_programmes.core import iati_import
+
+	path = folder / EXTERNAL_FILE
+	if not path.exists():
+		return 0
+	with rules():
+		parsed = iati_import.parse(path.read_bytes())
+	shift = timedelta(days=(getdate(on_date or today()) - getdate(json.loads(manifest_text)["anchor_date"])).days)
+	moved = [
+		dataclasses.replace(a, start=a.start + shift if a.start else None, end=a.end + shift if a.end else None) for a in parsed
+	]
+	return deconfliction.upsert(moved)["created"]
+
+
+def _coordinate(name: str, officer: str) -> None:
+	from ta_programmes import deconfliction
+
+	frappe.set_user(officer)
+	doc = frappe.get_doc("TA Programme", name)
+	noted = {(r.candidate_type, r.candidate) for r in doc.coordination_notes}
+	missing = [c for c in deconfliction.candidates_for(doc) if c.strong and c.ref not in noted]
+	for i, c in enumerate(missing):
+		relation, reason = COORDINATION[(len(noted) + i) % len(COORDINATION)]
+		doc.append(
+			"coordination_notes",
+			{"candidate_type": c.source.kind, "candidate": c.source.key, "relation": relation, "reason": reason.format(c.source.owner)},
+		)
+	if missing:
+		doc.save(ignore_permissions=True)
+	frappe.set_user("Administrator")
+
+
+# --- regional balance and open oversight -----------------------------------------------------------
+DEMO_MANAGER = "manager@ta.localhost"
+
+
+def _oversight(row: dict) -> int:
+	"""A meeting recorded and submitted (its decisions published) by the programme manager; an
+	application sent as a Guest through the web form's path, then decided when the row says so."""
+	return _meeting(row) if row["record"] == "Meeting" else _application(row)
+
+
+def _meeting(row: dict) -> int:
+	if frappe.db.exists("TA Oversight Meeting", {"title": row["title"], "docstatus": ("<", 2)}):
+		return 0
+	frappe.set_user(DEMO_MANAGER)
+	doc = frappe.get_doc(
+		{
+			"doctype": "TA Oversight Meeting",
+			"title": row["title"],
+			"meeting_date": row["date"],
+			"mode": row["mode"],
+			"city": row.get("city"),
+			"country": row.get("country"),
+			"regional_group": row.get("regional_group"),
+			"participants": row["participants"],
+			"decisions": row["decisions"],
+			"minutes": row.get("minutes"),
+		}
+	).insert()
+	doc.submit()
+	frappe.set_user("Administrator")
+	return 1
+
+
+def _application(row: dict) -> int:
+	from ta_programmes import oversight_balance
+
+	if frappe.db.exists("TA Accreditation Application", {"organisation_name": row["organisation_name"]}):
+		return 0
+	fields = (
+		"organisation_name", "sector", "regional_group", "country", "website", "contact_name", "contact_email", "mandate",
+		"independence_statement",
+	)
+	frappe.set_user("Guest")
+	doc = frappe.get_doc({"doctype": "TA Accreditation Application", **{f: row.get(f) for f in fields}})
+	doc.insert(ignore_permissions=True)  # as Frappe's web form inserts it
+	if row.get("decision"):
+		frappe.set_user(row["decided_by"])
+		oversight_balance.decide(doc.name, row["decision"], row["reason"])
+	frappe.set_user("Administrator")
+	return 1

@@ -277,6 +277,8 @@ def set_status(name: str, status: str, as_: str, **values):
 		assess_needs(name)
 	with as_user(as_):
 		doc = frappe.get_doc("TA Programme", name)
+		if status == "Under Review":
+			coordinate(doc)
 		doc.status = status
 		doc.update(values)
 		doc.save()
@@ -565,8 +567,8 @@ CONCERN_TEXT = "Officers trained by the programme used the tools against journal
 
 
 def report_concern(programme_name: str | None = None, state: str | None = None, files=(), **form) -> dict:
-	"""A concern reported through the public path (as a Guest would post it); returns the
-	reference and the secret link."""
+	"""A concern reported through the public path (as a Guest would post it; ``files``: (name,
+	bytes) pairs); returns the reference and the secret link."""
 	from ta_programmes import concerns as C
 
 	values = {
@@ -577,8 +579,13 @@ def report_concern(programme_name: str | None = None, state: str | None = None, 
 		"what_happened": CONCERN_TEXT,
 	}
 	values.update(form)
+	import io
+
+	from werkzeug.datastructures import FileStorage
+
+	uploads = [FileStorage(stream=io.BytesIO(content), filename=name) for name, content in files]
 	with as_user("Guest"):
-		return C.submit(frappe._dict(values), list(files))
+		return C.submit(frappe._dict(values), uploads)
 
 
 def triage(concern: str, as_: str, status="Assessed", outcome="Founded", **values):
@@ -604,3 +611,142 @@ def concern_records(programme_name: str, key: str = "") -> dict[str, str]:
 		C.add_information(case["link"].split("token=")[1], f"More information {key} _test", [])
 	triage(case["reference"], OHCHR, status="Acknowledged")
 	return {"TA Concern Report": case["reference"]}
+
+
+# --- deconfliction ---------------------------------------------------------------------------------
+# Other data on the site (the demo, other tests) may overlap a factory programme: before review the
+# factories record a coordination note on every strong match, as its officer would.
+COORDINATED = "Recorded by the test factory: the other agency works with different institutions."
+
+
+def coordinate(doc) -> None:
+	"""Append a coordination note to ``doc`` (unsaved) for each strong match without one."""
+	from ta_programmes import deconfliction as X
+
+	noted = {(r.candidate_type, r.candidate) for r in doc.coordination_notes}
+	for c in X.candidates_for(doc):
+		if c.strong and c.ref not in noted:
+			doc.append("coordination_notes", {"candidate_type": c.source.kind, "candidate": c.source.key, "relation": "No overlap", "reason": COORDINATED})
+
+
+def iati_xml(activities: list[dict], version: str = "2.03", org=("XM-TEST-OTHER", "Other Publisher _test")) -> bytes:
+	"""An IATI activity file of another publisher. Each activity: id, title, countries, sectors
+	[(code, vocabulary)], start, end, budget."""
+	from xml.sax.saxutils import escape, quoteattr
+
+	out = ['<?xml version="1.0" encoding="UTF-8"?>', f'<iati-activities version="{version}">']
+	for a in activities:
+		out.append(f'<iati-activity default-currency="{a.get("currency", "USD")}">')
+		out.append(f"<iati-identifier>{escape(a['id'])}</iati-identifier>")
+		out.append(f'<reporting-org ref={quoteattr(org[0])} type="10"><narrative>{escape(org[1])}</narrative></reporting-org>')
+		out.append(f"<title><narrative>{escape(a.get('title', a['id']))}</narrative></title>")
+		if a.get("start"):
+			out.append(f'<activity-date type="1" iso-date="{a["start"]}"/>')
+		if a.get("end"):
+			out.append(f'<activity-date type="3" iso-date="{a["end"]}"/>')
+		for c in a.get("countries", ()):
+			out.append(f'<recipient-country code="{c}"/>')
+		for code, vocabulary in a.get("sectors", ()):
+			out.append(f'<sector vocabulary="{vocabulary}" code="{code}"/>')
+		if a.get("budget") is not None:
+			out.append(f'<budget type="1"><period-start iso-date="{a.get("start") or "2026-01-01"}"/><value>{a["budget"]}</value></budget>')
+		out.append("</iati-activity>")
+	out.append("</iati-activities>")
+	return "\n".join(out).encode()
+
+
+def iati_import(content: bytes, file_name: str = "other-publisher _test.xml", as_: str | None = None) -> str:
+	"""A TA IATI Import with ``content`` attached as a private file (not yet imported)."""
+	with as_user(as_ or officer()):
+		file = frappe.get_doc({"doctype": "File", "file_name": file_name, "is_private": 1, "content": content}).insert()
+		doc = frappe.get_doc({"doctype": "TA IATI Import", "import_file": file.file_url}).insert()
+		file.db_set({"attached_to_doctype": "TA IATI Import", "attached_to_name": doc.name})
+		return doc.name
+
+
+def deconfliction_records(programme_name: str, key: str = "") -> dict[str, str]:
+	"""An imported external activity (Tuvalu, a DAC code no programme uses: it overlaps nothing) and
+	a coordination note about it on ``programme_name``."""
+	from ta_programmes import deconfliction as X
+
+	identifier = f"XM-TEST-MATRIX-{key or 'x'}"
+	content = iati_xml([{"id": identifier, "title": f"Matrix external {key} _test", "countries": ["TV"], "sectors": [("99810", "1")], "start": "2026-01-01", "end": "2026-12-31", "budget": 1000}])
+	name = iati_import(content, f"matrix-{key or 'x'} _test.xml")
+	with as_user(officer()):
+		X.run_import(name)
+		doc = frappe.get_doc("TA Programme", programme_name)
+		if not any(r.candidate == identifier for r in doc.coordination_notes):
+			doc.append("coordination_notes", {"candidate_type": "TA External Activity", "candidate": identifier, "relation": "Complementary", "reason": f"Different region entirely {key} _test"})
+			doc.save()
+	return {"TA External Activity": identifier, "TA IATI Import": name}
+
+
+# --- regional balance and open oversight ---------------------------------------------------------------
+MEETING_DECISIONS = "The meeting agreed that the forensic programme is reviewed again in six months _test."
+MEETING_MINUTES = "Private minutes _test: Ms Minute-Taker reported what the unit's director said."
+
+
+def meeting(title: str = "Oversight meeting _test", submit: bool = True, **kw) -> str:
+	"""An oversight meeting held a month ago in Nairobi by an OHCHR officer and a civil-society
+	member, recorded (and submitted: its decisions published) by the programme manager."""
+	existing = frappe.db.get_value("TA Oversight Meeting", {"title": title, "docstatus": ("<", 2)})
+	if existing:
+		return existing
+	values = {
+		"doctype": "TA Oversight Meeting",
+		"title": title,
+		"meeting_date": add_days(getdate(), -30),
+		"mode": "In person",
+		"city": "Nairobi",
+		"country": "Kenya",
+		"regional_group": "African",
+		"participants": [
+			{"participant_name": "Olga Ohchr-Officer _test", "sector": "OHCHR"},
+			{"participant_name": "Cyril Civil-Member _test", "sector": "Civil Society", "regional_group": "African"},
+		],
+		"decisions": MEETING_DECISIONS,
+		"minutes": MEETING_MINUTES,
+	}
+	values.update(kw)
+	with as_user(user(MANAGER, "TA Programme Manager")):
+		doc = frappe.get_doc(values).insert()
+		if submit:
+			doc.submit()
+	return doc.name
+
+
+def accreditation_answers(**answers) -> dict:
+	values = {
+		"organisation_name": "Applicant Forum _test",
+		"sector": "Civil Society",
+		"regional_group": "Asia-Pacific",
+		"country": "India",
+		"website": "https://applicant.example.org",
+		"contact_name": "Asha Applicant",
+		"contact_email": "asha@applicant.example.org",
+		"mandate": "We monitor surveillance and digital rights in South Asia since 2015 _test.",
+		"independence_statement": "We take no government funding and have no stake in the programmes _test.",
+	}
+	values.update(answers)
+	return values
+
+
+def apply_for_accreditation(**answers):
+	"""The Guest submission of the /accreditation web form, through the endpoint the form calls
+	(the app's checked wrapper of Frappe's ``accept``), in-process."""
+	from ta_programmes.api.guard import web_form_accept as accept
+
+	frappe.set_user("Guest")
+	try:
+		return accept("accreditation", json.dumps(accreditation_answers(**answers)))
+	finally:
+		frappe.set_user("Administrator")
+
+
+def oversight_balance_records(key: str = "") -> dict[str, str]:
+	"""A submitted oversight meeting (with participant rows) and a pending accreditation application."""
+	application = apply_for_accreditation(organisation_name=f"Applicant {key} _test")
+	return {
+		"TA Oversight Meeting": meeting(f"Matrix meeting {key} _test"),
+		"TA Accreditation Application": application.name,
+	}

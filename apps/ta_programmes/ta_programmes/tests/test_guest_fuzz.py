@@ -26,6 +26,8 @@ ENDPOINTS = {
 	"follow-up link page": "/follow-up-link",
 	"report concern page": "/report-concern",
 	"concern status page": "/concern-status",
+	"oversight meetings page": "/oversight-meetings",
+	"accreditation form": "/accreditation/new",
 }
 CONCERN_POSTS = ("/api/method/ta_programmes.api.concerns.submit", "/api/method/ta_programmes.api.concerns.add_information")
 CONCERN_FIELDS = (
@@ -249,3 +251,76 @@ class TestGuestFuzz(FrappeTestCase):
 
 		listed = [p for p in T.public_report(T.Filters())["programmes"] if p["name"] == name]
 		self.assertTrue(listed and "need renewal" in listed[0]["oversight"])
+
+	# --- regional balance and open oversight -------------------------------------------------------------
+	@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(query=params)
+	def test_the_oversight_meetings_page_and_the_accreditation_form(self, query):
+		self.check("oversight meetings page", query)
+		self.check("accreditation form", query)
+
+	@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(
+		answer=st.dictionaries(
+			st.sampled_from(
+				[
+					"organisation_name", "sector", "regional_group", "country", "website", "contact_name", "contact_email",
+					"mandate", "independence_statement", "status", "decision_reason", "decided_by", "name", "partner_organisation",
+				]
+			),
+			st.one_of(
+				text, st.integers(-(2**63), 2**63), st.booleans(), st.none(), st.lists(text, max_size=2),
+				st.dictionaries(st.sampled_from(["name", "like"]), text, max_size=2),
+			),
+			max_size=9,
+		),
+		complete=st.booleans(),
+	)
+	def test_applications_for_accreditation_are_accepted_or_refused_clearly(self, answer, complete):
+		"""The accreditation web form's endpoint as Guest, in-process (over HTTP it is rate-limited to 10
+		a minute), any answers, complete or not: stored as Pending with no decision, or a clear
+		validation / permission error and nothing stored."""
+		import json
+
+		from ta_programmes.api.guard import web_form_accept
+
+		values = {**f.accreditation_answers(), **answer} if complete else answer
+		before = frappe.db.count("TA Accreditation Application")
+		frappe.set_user("Guest")
+		stored = None
+		try:
+			stored = web_form_accept("accreditation", json.dumps(values, default=str))
+		except (frappe.ValidationError, frappe.PermissionError, frappe.DoesNotExistError):
+			pass
+		finally:
+			frappe.set_user("Administrator")
+			frappe.local.message_log = []
+		try:
+			if stored is None:
+				self.assertEqual(frappe.db.count("TA Accreditation Application"), before)
+			else:
+				doc = frappe.get_doc("TA Accreditation Application", stored.name)
+				self.assertEqual(
+					(doc.status, doc.decision_reason, doc.decided_by, doc.decided_on, doc.partner_organisation),
+					("Pending", None, None, None, None),
+				)
+		finally:
+			frappe.db.rollback()
+
+	def test_an_application_over_http_is_stored_or_rate_limited_and_a_bad_one_is_a_4xx(self):
+		import json
+
+		frappe.cache.delete_keys("rl:")
+		path = "/api/method/frappe.website.doctype.web_form.web_form.accept"
+		bad = f.rest("POST", path, json={"web_form": "accreditation", "data": json.dumps({"organisation_name": ["x"]})})
+		self.assertEqual(bad.status_code, 417, bad.get_data(as_text=True)[:300])
+		bad = f.rest("POST", path, json={"web_form": "accreditation", "data": json.dumps({"contact_email": "nobody"})})
+		self.assertEqual(bad.status_code, 417, bad.get_data(as_text=True)[:300])
+
+	def test_the_oversight_meetings_page_is_off_when_the_public_page_is_disabled(self):
+		self.set_published(0)
+		try:
+			status, _body, _s = self.get(ENDPOINTS["oversight meetings page"], {})
+			self.assertIn(status, (403, 404))
+		finally:
+			self.set_published(1)

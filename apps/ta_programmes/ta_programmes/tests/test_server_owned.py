@@ -27,6 +27,7 @@ BOGUS = {
 	"Small Text": "tampered",
 	"Code": '{"tampered": true}',
 	"Password": "tampered-token",
+	"Select": "tampered",
 }
 
 
@@ -81,6 +82,8 @@ class TestServerOwnedFields(FrappeTestCase):
 			"TA Objection Override": override.name,
 			"TA Trainer": f.trainer("owned-trainer@tests.ta.example"),
 			**{d: n for d, n in f.monitoring_records(programme).items() if d != "TA Follow-up Response"},
+			"TA IATI Import": f.deconfliction_records(programme, "owned")["TA IATI Import"],
+			**f.concern_records(programme, "owned"),
 		}
 		# Sign-offs and overrides are written by their signer / recorder only.
 		cls.authors = {"TA Oversight Sign-off": civil, "TA Objection Override": f.MANAGER}

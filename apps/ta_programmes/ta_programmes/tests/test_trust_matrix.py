@@ -92,8 +92,11 @@ class TestTrustMatrix(FrappeTestCase):
 			cls.programmes[key] = name
 			cls.fill_activity(name, key)
 			f.monitoring_records(name, key)
-			f.concern_records(name, key)
+			f.deconfliction_records(name, key)
+			f.oversight_balance_records(key)
 		cls.oversee(cls.programmes["a"])
+		for key, name in cls.programmes.items():  # after the matrix's reviewer signed a (not b) off
+			f.concern_records(name, key)
 		cls.fill_masters()
 		frappe.db.commit()
 		cls.expected = {doctype: cls.expected_names(doctype) for doctype in A.VISIBILITY}
@@ -202,26 +205,19 @@ class TestTrustMatrix(FrappeTestCase):
 					else {cls.donor_a}
 				)
 			elif rule == "overseen":
-				overseen = set(
-					frappe.get_all(
-						"TA Oversight Sign-off",
-						filters={"signer": cls.users[role], "docstatus": 1, "kind": "Civil Society"},
-						pluck="programme",
-					)
+				# Concerns about programmes the reviewer's organisation signed off before they came in.
+				signed = frappe.get_all(
+					"TA Oversight Sign-off",
+					filters={"signer": cls.users[role], "docstatus": 1, "kind": "Civil Society"},
+					fields=["programme", "signed_on"],
 				)
-				concerns = set(
-					frappe.get_all(
-						parent or doctype, filters={"programme": ("in", list(overseen) or [""])}, pluck="name"
-					)
-				)
+				concerns = {
+					c.name
+					for c in frappe.get_all("TA Concern Report", fields=["name", "programme", "received_on"])
+					if any(s.programme == c.programme and s.signed_on <= c.received_on for s in signed)
+				}
 				out[role] = (
-					set(
-						frappe.get_all(
-							doctype,
-							filters={"parent": ("in", list(concerns) or [""]), "parenttype": parent},
-							pluck="name",
-						)
-					)
+					set(frappe.get_all(doctype, filters={"parent": ("in", list(concerns) or [""]), "parenttype": parent}, pluck="name"))
 					if parent
 					else concerns
 				)

@@ -1,0 +1,3 @@
+frappe.ready(function () {
+	// Nothing to prefill: the application is checked on the server (core/balance.py).
+});
