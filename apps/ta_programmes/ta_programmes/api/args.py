@@ -132,3 +132,21 @@ def check_choice(value, choices, label: str) -> str:
 	if not isinstance(value, str) or value not in choices:
 		bad(label, value, _("one of: {0}").format(", ".join(str(c) for c in choices)))
 	return value
+
+
+def report_never_raises(execute):
+	"""For a script report's ``execute``: a refused filter is answered with an empty report and
+	the message. Frappe v15 starts a 15-second timer that turns a slow report into a prepared
+	report (for everyone), and leaves it running when ``execute`` raises: a single bad filter would
+	switch the report to background preparation."""
+	import functools
+
+	@functools.wraps(execute)
+	def wrapper(filters=None):
+		try:
+			return execute(filters)
+		except frappe.ValidationError as e:
+			frappe.clear_messages()
+			return [], [], frappe.utils.escape_html(frappe.utils.strip_html(str(e)))
+
+	return wrapper

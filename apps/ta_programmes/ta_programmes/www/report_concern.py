@@ -1,6 +1,5 @@
 """/report-concern: anyone may tell the overseers of a programme that assistance was misused."""
 
-import frappe
 from frappe import _
 
 from ta_programmes import concerns as C

@@ -1,8 +1,10 @@
 from frappe import _
 
+from ta_programmes.api.args import report_never_raises
 from ta_programmes.api.oversight import awaiting_my_signoff
 
 
+@report_never_raises
 def execute(filters=None):
 	columns = [
 		{"fieldname": "name", "label": _("Programme"), "fieldtype": "Link", "options": "TA Programme", "width": 160},

@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 
 from ta_programmes import results as M
-from ta_programmes.api.args import check_choice
+from ta_programmes.api.args import check_choice, report_never_raises
 from ta_programmes.core import results as R
 from ta_programmes.core.constants import THEME_CATEGORIES
 from ta_programmes.core.i18n import render
@@ -16,6 +16,7 @@ from ta_programmes.core.i18n import render
 GROUPS = {"Programme": "programme", "Beneficiary State": "beneficiary_state", "Year": "year"}
 
 
+@report_never_raises
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	group_by = filters.group_by or "Programme"

@@ -6,8 +6,10 @@ from frappe import _
 from frappe.utils import flt
 
 from ta_programmes import transparency as T
+from ta_programmes.api.args import report_never_raises
 
 
+@report_never_raises
 def execute(filters=None):
 	f = T.Filters.from_dict(filters)
 	f.programmes = T.visible_programmes()

@@ -6,11 +6,12 @@ import frappe
 from frappe import _
 
 from ta_programmes import results as M
-from ta_programmes.api.args import check_choice
+from ta_programmes.api.args import check_choice, report_never_raises
 
 LIGHT_LABELS = {"green": _("On track"), "amber": _("Partly"), "red": _("Off track"), "grey": _("No data")}
 
 
+@report_never_raises
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	programmes = frappe.get_list("TA Programme", pluck="name", limit=0)

@@ -1,0 +1,26 @@
+"""Every script report of the app answers a refused filter with a message, never by raising:
+Frappe v15 leaves its 15-second "prepared report" timer running when a script report raises, and
+the report then turns into a background-prepared report for everyone."""
+
+import frappe
+from frappe.tests.utils import FrappeTestCase
+
+BAD = {
+	"group_by": "Nonsense", "light": "purple", "programme": "' or 1=1 --", "from_year": "year one", "to_year": "99999",
+	"from_date": "2026-13-40", "to_date": "not a date", "period": {"a": 1}, "beneficiary_state": ["x"],
+}
+
+
+class TestReportFilters(FrappeTestCase):
+	def test_no_script_report_raises_on_bad_filters(self):
+		from frappe.desk.query_report import run
+
+		frappe.set_user("Administrator")
+		reports = frappe.get_all("Report", filters={"module": "Technical Assistance", "report_type": "Script Report"}, pluck="name")
+		self.assertTrue(reports)
+		for report in reports:
+			for key, value in BAD.items():
+				with self.subTest(report=report, filter=key):
+					result = run(report, filters={key: value})
+					self.assertIsInstance(result.get("result"), list)
+			self.assertFalse(frappe.db.get_value("Report", report, "prepared_report"), report)
