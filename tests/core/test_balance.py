@@ -317,3 +317,20 @@ def test_refusing_an_application_of_a_government_body_is_allowed():
 def test_a_decided_application_is_never_decided_again(status):
 	with pytest.raises(B.DecisionRefused):
 		decide(status=status)
+
+
+def test_a_decider_who_reviews_for_the_organisation_is_refused_whatever_the_case_or_accents():
+	from ta_programmes.core import balance as B
+
+	for spelling in ("universidad de los andes", "UNIVERSIDAD DE LOS ÁNDES", "Universidad  de los Andes "):
+		with pytest.raises(B.DecisionRefused):
+			B.check_decision(
+				status=B.PENDING,
+				decision=B.ACCREDITED,
+				decision_reason="A reason long enough to be kept.",
+				decider="m@x",
+				decider_roles=(B.DECIDER_ROLE,),
+				contact_email=None,
+				decider_organisations=("Universidad de los Andes",),
+				organisation_name=spelling,
+			)

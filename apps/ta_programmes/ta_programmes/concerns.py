@@ -83,7 +83,8 @@ def attach(concern: str, files: list[tuple[str, bytes]]) -> None:
 		f = frappe.get_doc(
 			{
 				"doctype": "File",
-				"file_name": filename,
+				# a random prefix: the reporter's own file name does not make the URL guessable
+				"file_name": f"{frappe.generate_hash(length=12)}-{filename}",
 				"attached_to_doctype": REPORT,
 				"attached_to_name": concern,
 				"is_private": 1,

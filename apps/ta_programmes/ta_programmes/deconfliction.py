@@ -195,14 +195,36 @@ def notes_of(doc) -> list[D.Note]:
 	]
 
 
+def note_key(row) -> tuple:
+	return (row.candidate_type, row.candidate, row.relation, (row.reason or "").strip())
+
+
+def check_notes_kept(doc, before, old: dict, rows) -> None:
+	"""Once a programme has gone to review its notes are part of the record the reviewers read:
+	new ones may be added, none removed or rewritten."""
+	if not before or before.status == "Draft" or doc.status == "Draft":
+		return
+	kept = {r.name: r for r in rows}
+	if any(name not in kept or note_key(kept[name]) != note_key(prior) for name, prior in old.items()):
+		frappe.throw(
+			_(
+				"Programme {0} has gone to review: its coordination notes stay as the reviewers read them. Add a note; do not remove or change one."
+			).format(doc.name),
+			frappe.ValidationError,
+			title=_("Coordination Notes Kept"),
+		)
+
+
 def stamp_notes(doc) -> None:
 	"""Check the notes; a new or changed note is recorded by whoever saves it, now."""
 	rows = doc.get("coordination_notes") or []
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	if before and before.get("coordination_notes"):
+		check_notes_kept(doc, before, {r.name: r for r in before.coordination_notes}, rows)
 	if not rows:
 		return
 	with rules():
 		D.check_notes(notes_of(doc))
-	before = None if doc.is_new() else doc.get_doc_before_save()
 	old = {r.name: r for r in (before.get("coordination_notes") or [])} if before else {}
 	for row in rows:
 		row.candidate_title = frappe.db.get_value(row.candidate_type, row.candidate, "title")
@@ -213,12 +235,7 @@ def stamp_notes(doc) -> None:
 				title=_("Invalid Value"),
 			)
 		prior = old.get(row.name)
-		if prior and (
-			prior.candidate_type,
-			prior.candidate,
-			prior.relation,
-			(prior.reason or "").strip(),
-		) == (row.candidate_type, row.candidate, row.relation, (row.reason or "").strip()):
+		if prior and note_key(prior) == note_key(row):
 			row.recorded_by, row.recorded_on = prior.recorded_by, prior.recorded_on
 		else:
 			row.recorded_by, row.recorded_on = frappe.session.user, now_datetime()
@@ -258,6 +275,12 @@ def check_import_file(doc) -> None:
 	url = (doc.import_file or "").strip()
 	if not url:
 		return
+	if not url.startswith("/private/files/"):
+		frappe.throw(
+			_("Attach the IATI file to the import (uploaded to this site, private)."),
+			frappe.ValidationError,
+			title=_("IATI File Refused"),
+		)
 	if not url.lower().endswith(".xml"):
 		frappe.throw(
 			_("The IATI file must be an .xml file."), frappe.ValidationError, title=_("IATI File Refused")
@@ -304,6 +327,43 @@ def import_activities(content: bytes, iati_import: str | None = None) -> dict:
 	return upsert(parsed, iati_import)
 
 
+# Who may change activities already imported: an update can remove a strong match (and so a
+# coordination note the officer would owe), so officers add new activities only.
+UPDATERS = ("TA Programme Manager", "TA Administrator", "System Manager")
+
+
+def check_updates(changed: list[P.ExternalActivity]) -> None:
+	"""An import that changes activities already on the site: only a programme manager or an
+	administrator runs it, and never to give an activity another publisher."""
+	if not changed:
+		return
+	if frappe.session.user != "Administrator" and not set(frappe.get_roles()) & set(UPDATERS):
+		frappe.throw(
+			_(
+				"This file changes {0} activities already imported (for example {1}): a programme manager imports it."
+			).format(len(changed), changed[0].identifier),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
+	stored = dict(
+		frappe.get_all(
+			"TA External Activity",
+			filters={"name": ("in", [a.identifier for a in changed])},
+			fields=["name", "reporting_org_ref"],
+			as_list=True,
+		)
+	)
+	moved = [a.identifier for a in changed if (stored.get(a.identifier) or "") != (a.reporting_org_ref or "")]
+	if moved:
+		frappe.throw(
+			_(
+				"This file gives activities already imported another publisher ({0}): an activity keeps its publisher."
+			).format(", ".join(moved[:5])),
+			frappe.ValidationError,
+			title=_("IATI File Refused"),
+		)
+
+
 def upsert(parsed: list[P.ExternalActivity], iati_import: str | None = None) -> dict:
 	"""Create or update the external activities by IATI identifier, in one savepoint: all or nothing."""
 	existing: dict[str, str] = {}
@@ -326,6 +386,9 @@ def upsert(parsed: list[P.ExternalActivity], iati_import: str | None = None) -> 
 		}
 	)
 	summary["publishers"] = ", ".join(publishers)[:1000]
+	check_updates(
+		[a for a in parsed if a.identifier in existing and existing[a.identifier] != a.fingerprint()]
+	)
 	now = now_datetime()
 	frappe.db.savepoint("ta_iati_import")
 	try:

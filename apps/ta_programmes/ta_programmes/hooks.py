@@ -81,7 +81,11 @@ doc_events = {
 # Server-owned fields (core.access.SERVER_OWNED) are reset to their stored values before validation.
 for _doctype in VISIBILITY:
 	if _doctype not in CHILDREN:
-		doc_events.setdefault(_doctype, {})["before_validate"] = "ta_programmes.server_fields.own"
+		doc_events.setdefault(_doctype, {})["before_validate"] = [
+			"ta_programmes.server_fields.own",
+			# a file named in an Attach field must be one the user may open (see permissions.py)
+			"ta_programmes.permissions.check_attached_files",
+		]
 
 # Attaching a file to a record of the app needs write permission on it (Frappe asks only for read).
 doc_events["File"] = {
@@ -90,7 +94,11 @@ doc_events["File"] = {
 	"validate": "ta_programmes.permissions.check_attachment_delete",
 }
 
-before_request = ["ta_programmes.api.guard.drop_unnamed_fields", "ta_programmes.transparency.before_request"]
+before_request = [
+	"ta_programmes.api.guard.drop_unnamed_fields",
+	"ta_programmes.api.guard.check_report_filters",
+	"ta_programmes.transparency.before_request",
+]
 
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},

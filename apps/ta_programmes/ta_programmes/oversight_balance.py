@@ -197,7 +197,7 @@ def decide(application: str, decision: str, reason: str) -> dict:
 			decider_roles=tuple(frappe.get_roles(user)),
 			contact_email=doc.contact_email,
 			decider_organisations=tuple(reviews_for),
-			organisation_name=doc.organisation_name,
+			organisation_name=existing.name if existing else doc.organisation_name,
 			existing_sector=existing.sector if existing else None,
 		)
 	organisation = _accredit(doc, existing) if decision == core.ACCREDITED else None

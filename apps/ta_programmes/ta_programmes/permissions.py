@@ -89,7 +89,10 @@ def overseen_sql(user: str, concern: str = "`tabTA Concern Report`") -> str:
 def oversees(user: str, concern: str | None) -> bool:
 	"""``user`` oversees the stored concern ``concern`` (see :func:`overseen_sql`)."""
 	return bool(concern) and bool(
-		frappe.db.sql(f"select 1 from `tabTA Concern Report` c where c.`name` = %s and {overseen_sql(user, 'c')}", concern)
+		frappe.db.sql(
+			f"select 1 from `tabTA Concern Report` c where c.`name` = %s and {overseen_sql(user, 'c')}",
+			concern,
+		)
 	)
 
 
@@ -302,6 +305,37 @@ def check_attachment_delete(doc, method=None) -> None:
 				_("This file is the request for assistance of programme {0} ({1}): it stays.").format(
 					programme, _(status)
 				),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
+			)
+
+
+ATTACH_TYPES = ("Attach", "Attach Image")
+
+
+def check_attached_files(doc, method=None) -> None:
+	"""doc_events before_validate, every doctype of the app: Frappe attaches (or copies) the private
+	file named in an Attach field to the record saved, so naming another's file there would hand it
+	over to everyone who reads the record. A request may name only a file its user may open."""
+	if frappe.session.user == "Administrator" or doc.flags.ignore_permissions:
+		return
+	before = None if doc.is_new() else doc.get_doc_before_save()
+	for df in doc.meta.fields:
+		url = doc.get(df.fieldname) if df.fieldtype in ATTACH_TYPES else None
+		if not url or not isinstance(url, str) or (before and before.get(df.fieldname) == url):
+			continue
+		if not url.startswith("/files/") and not url.startswith("/private/files/"):
+			frappe.throw(
+				_("{0}: attach a file uploaded to this site.").format(_(df.label)),
+				frappe.ValidationError,
+				title=_("Invalid File"),
+			)
+		if url.startswith("/private/") and not any(
+			frappe.get_doc("File", name).is_downloadable()
+			for name in frappe.get_all("File", filters={"file_url": url}, pluck="name")
+		):
+			frappe.throw(
+				_("{0}: you may attach only a file you may open yourself.").format(_(df.label)),
 				frappe.PermissionError,
 				title=_("Not Permitted"),
 			)

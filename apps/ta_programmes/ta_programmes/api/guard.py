@@ -30,18 +30,40 @@ def get_count(doctype: str, filters=None, debug: bool = False, cache: bool = Fal
 	if not isinstance(doctype, str) or not frappe.db.exists("DocType", doctype):
 		frappe.throw(_("Unknown document type."), frappe.DoesNotExistError, title=_("Not Found"))
 	if frappe.is_table(doctype):
-		frappe.throw(_("Count a child table's rows through its parent."), frappe.PermissionError, title=_("Not Permitted"))
+		frappe.throw(
+			_("Count a child table's rows through its parent."),
+			frappe.PermissionError,
+			title=_("Not Permitted"),
+		)
 	from ta_programmes.api.args import filters_arg
 
-	rows = frappe.get_list(doctype, filters=filters_arg(filters, doctype=doctype), fields=["count(*) as count"], limit_page_length=0)
+	rows = frappe.get_list(
+		doctype,
+		filters=filters_arg(filters, doctype=doctype),
+		fields=["count(*) as count"],
+		limit_page_length=0,
+	)
 	return int(rows[0].count) if rows else 0
 
 
 # --- donors ----------------------------------------------------------------------------------------
 TIMELINE = (
-	"versions", "comments", "communications", "automated_messages", "attachments", "assignments", "assignment_logs",
-	"attachment_logs", "info_logs", "like_logs", "workflow_logs", "views", "energy_point_logs",
-	"additional_timeline_content", "milestones", "shared",
+	"versions",
+	"comments",
+	"communications",
+	"automated_messages",
+	"attachments",
+	"assignments",
+	"assignment_logs",
+	"attachment_logs",
+	"info_logs",
+	"like_logs",
+	"workflow_logs",
+	"views",
+	"energy_point_logs",
+	"additional_timeline_content",
+	"milestones",
+	"shared",
 )
 
 
@@ -58,14 +80,29 @@ def donor_request_guard() -> None:
 	for name in DONOR_HIDDEN:
 		if name.lower() in text:
 			frappe.throw(
-				_("This request names {0}, which donors do not see.").format(name), frappe.PermissionError, title=_("Not Permitted")
+				_("This request names {0}, which donors do not see.").format(name),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
 			)
 
 
 FILTER_ARGS = ("filters", "or_filters", "current_filters")
 STANDARD_COLUMNS = {
-	"name", "owner", "creation", "modified", "modified_by", "docstatus", "idx", "parent", "parentfield", "parenttype",
-	"_assign", "_user_tags", "_comments", "_liked_by", "_seen",
+	"name",
+	"owner",
+	"creation",
+	"modified",
+	"modified_by",
+	"docstatus",
+	"idx",
+	"parent",
+	"parentfield",
+	"parenttype",
+	"_assign",
+	"_user_tags",
+	"_comments",
+	"_liked_by",
+	"_seen",
 }
 
 
@@ -87,7 +124,8 @@ def _check_filter_fields(args: dict) -> None:
 		if bare and bare not in own:
 			frappe.throw(
 				_("Filter on {0}: donors filter only on the fields of {1}.").format(bare, _(doctype)),
-				frappe.PermissionError, title=_("Not Permitted"),
+				frappe.PermissionError,
+				title=_("Not Permitted"),
 			)
 
 
@@ -98,7 +136,7 @@ def _rest_doctype() -> str | None:
 	path = getattr(getattr(frappe, "request", None), "path", "") or ""
 	for prefix in ("/api/resource/", "/api/v2/document/", "/api/v1/resource/"):
 		if path.startswith(prefix):
-			return unquote(path[len(prefix):].split("/")[0])
+			return unquote(path[len(prefix) :].split("/")[0])
 	return None
 
 
@@ -114,7 +152,12 @@ def _filter_fields(value, depth: int = 0):
 		for key in value:
 			yield str(key)
 	elif isinstance(value, list | tuple):
-		if value and all(isinstance(v, str | int | float | bool | type(None) | list | tuple) for v in value) and isinstance(value[0], str) and len(value) >= 3:
+		if (
+			value
+			and all(isinstance(v, str | int | float | bool | type(None) | list | tuple) for v in value)
+			and isinstance(value[0], str)
+			and len(value) >= 3
+		):
 			# [field, op, value] or [doctype, field, op, value]
 			yield str(value[1] if len(value) >= 4 else value[0])
 			return
@@ -168,7 +211,9 @@ def get_docinfo(doc=None, doctype=None, name=None):
 	from frappe.desk.form import load
 
 	if not doc and not (doctype and name):
-		frappe.throw(_("Give the document type and name."), frappe.ValidationError, title=_("Invalid Request"))
+		frappe.throw(
+			_("Give the document type and name."), frappe.ValidationError, title=_("Invalid Request")
+		)
 	load.get_docinfo(doc, doctype, name)
 	_scrub_docinfo()
 
@@ -213,7 +258,11 @@ def web_form_accept(web_form=None, data=None):  # untyped: Frappe's type checks 
 	from frappe.website.doctype.web_form.web_form import accept
 
 	if not isinstance(web_form, str) or not web_form:
-		frappe.throw(_("Which form is this? The web form is missing."), frappe.ValidationError, title=_("Invalid Request"))
+		frappe.throw(
+			_("Which form is this? The web form is missing."),
+			frappe.ValidationError,
+			title=_("Invalid Request"),
+		)
 	name = frappe.db.get_value("Web Form", web_form, "name")
 	if not name:
 		frappe.throw(_("There is no such form."), frappe.DoesNotExistError, title=_("Not Found"))
@@ -225,11 +274,19 @@ def web_form_accept(web_form=None, data=None):  # untyped: Frappe's type checks 
 		except (ValueError, RecursionError):
 			parsed = None
 	if not isinstance(parsed, dict):
-		frappe.throw(_("The answers could not be read; please send the form again."), frappe.ValidationError, title=_("Invalid Request"))
+		frappe.throw(
+			_("The answers could not be read; please send the form again."),
+			frappe.ValidationError,
+			title=_("Invalid Request"),
+		)
 	# The app's web forms have no tables: an answer is one value, never a list or an object (Frappe
 	# would take a list or an object as filters when it checks a Link before any controller runs).
 	if any(isinstance(value, list | dict) for value in parsed.values()):
-		frappe.throw(_("The answers could not be read; please send the form again."), frappe.ValidationError, title=_("Invalid Request"))
+		frappe.throw(
+			_("The answers could not be read; please send the form again."),
+			frappe.ValidationError,
+			title=_("Invalid Request"),
+		)
 	return accept(name, json.dumps(parsed))
 
 
@@ -240,3 +297,35 @@ def drop_unnamed_fields() -> None:
 	form = getattr(frappe.local, "form_dict", None)
 	if form and any(not isinstance(key, str) for key in form):
 		frappe.local.form_dict = frappe._dict({k: v for k, v in form.items() if isinstance(k, str)})
+
+
+REPORT_METHODS = {
+	"frappe.desk.query_report.run",
+	"frappe.desk.query_report.export_query",
+	"frappe.desk.query_report.background_enqueue_run",
+}
+
+
+def check_report_filters() -> None:
+	"""before_request: Frappe's report endpoints fail with a 500 on filters that are not an object
+	(a JSON string or list), and a report that fails so is switched to background preparation for
+	everyone after 15 seconds (Frappe leaves its timer running). Refused here with a 417."""
+	request = getattr(frappe.local, "request", None)
+	path = request.path if request is not None else ""
+	cmd = path.rsplit("/api/method/", 1)[-1] if "/api/method/" in path else frappe.local.form_dict.get("cmd")
+	if cmd not in REPORT_METHODS:
+		return
+	value = frappe.local.form_dict.get("filters")
+	if value in (None, ""):
+		return
+	if isinstance(value, str):
+		try:
+			value = json.loads(value)
+		except ValueError:
+			value = None
+	if not isinstance(value, dict):
+		frappe.throw(
+			_("Report filters are an object of field names and values."),
+			frappe.ValidationError,
+			title=_("Invalid Filters"),
+		)

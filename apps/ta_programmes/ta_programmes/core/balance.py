@@ -423,6 +423,18 @@ def check_application(
 		)
 
 
+def folded(name: str | None) -> str:
+	"""A name as the database compares it: case, accents and spacing aside."""
+	import unicodedata
+
+	text = unicodedata.normalize("NFKD", " ".join((name or "").split()))
+	return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+def same_name(name: str | None, names: Sequence[str]) -> bool:
+	return folded(name) in {folded(n) for n in names}
+
+
 def check_decision(
 	status: str | None,
 	decision: str | None,
@@ -455,7 +467,7 @@ def check_decision(
 		raise InvalidValue(_("{0}: at most {1} characters, please."), _("Reason"), MAX_TEXT)
 	if contact_email and decider.strip().casefold() == contact_email.strip().casefold():
 		raise DecisionRefused(_("You applied for this organisation: another programme manager must decide."))
-	if organisation_name in decider_organisations:
+	if same_name(organisation_name, decider_organisations):
 		raise DecisionRefused(
 			_("You review for {0}: another programme manager must decide."), organisation_name
 		)

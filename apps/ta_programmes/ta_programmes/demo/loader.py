@@ -241,6 +241,7 @@ def _oversee(name: str, row: dict) -> None:
 	frappe.set_user("Administrator")
 	if target == "Under Review":
 		return
+	_coordinate(name, officer)  # matches that appeared while it was under review
 	_set_status(name, "Approved", MANAGER)
 	if target in ("Active", "Completed", "Suspended"):
 		_set_status(name, "Active", MANAGER)

@@ -277,7 +277,7 @@ def set_status(name: str, status: str, as_: str, **values):
 		assess_needs(name)
 	with as_user(as_):
 		doc = frappe.get_doc("TA Programme", name)
-		if status == "Under Review":
+		if status in ("Under Review", "Approved"):
 			coordinate(doc)
 		doc.status = status
 		doc.update(values)

@@ -123,7 +123,7 @@ class TestConcerns(FrappeTestCase):
 			filters={"attached_to_doctype": "TA Concern Report", "attached_to_name": name},
 			fields=["is_private", "file_name"],
 		)
-		self.assertEqual([(x.is_private, x.file_name) for x in files], [(1, "photo.pdf")])
+		self.assertEqual([(x.is_private, x.file_name.split("-", 1)[1]) for x in files], [(1, "photo.pdf")])
 		# The token is kept only as a hash; the address is not kept at all.
 		self.assertFalse(
 			frappe.db.sql(
@@ -172,7 +172,7 @@ class TestConcerns(FrappeTestCase):
 			clear_rate_limits()
 		self.assertEqual(frappe.db.count("TA Concern Report"), before)
 		self.assertFalse(
-			frappe.db.exists("File", {"file_name": "fine.pdf", "attached_to_doctype": "TA Concern Report"})
+			frappe.db.exists("File", {"file_name": ("like", "%fine.pdf"), "attached_to_doctype": "TA Concern Report"})
 		)
 
 	def test_bad_input_gets_a_clear_4xx(self):

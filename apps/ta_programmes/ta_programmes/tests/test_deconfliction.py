@@ -165,7 +165,13 @@ class TestDeconfliction(FrappeTestCase):
 		changed[0]["title"] = f"Forensic lab UY, phase 2 {self.tag}"
 		changed[1]["countries"] = ["UY", "MN"]
 		third = f.iati_import(f.iati_xml(changed), f"changed-{self.tag}.xml")
-		with f.as_user(f.officer()):
+		# Changing activities already imported can remove a strong match: not an officer's import.
+		with f.as_user(f.officer()), self.assertRaises(frappe.PermissionError):
+			api.import_iati(third)
+		self.assertNotEqual(
+			frappe.db.get_value("TA External Activity", self.ext["strong"], "title"), changed[0]["title"]
+		)
+		with f.as_user(f.MANAGER):
 			summary = api.import_iati(third)
 		self.assertEqual((summary["created"], summary["updated"], summary["unchanged"]), (0, 2, 2))
 		self.assertEqual(
@@ -269,6 +275,23 @@ class TestDeconfliction(FrappeTestCase):
 		self.assertEqual(doc.status, "Under Review")
 		self.assertTrue(all(r.recorded_by == f.officer() and r.recorded_on for r in doc.coordination_notes))
 		self.assertEqual(len(doc.coordination_notes), len(strong), "weak candidates need no note")
+		# Under review, the notes stay as the reviewers read them: none removed, none rewritten.
+		with f.as_user(f.officer()):
+			for change in (
+				lambda d: d.set("coordination_notes", []),
+				lambda d: setattr(d.coordination_notes[0], "relation", "Complementary"),
+			):
+				doc = frappe.get_doc("TA Programme", name)
+				change(doc)
+				with self.assertRaisesRegex(frappe.ValidationError, "stay as the reviewers read them"):
+					doc.save()
+
+	def test_an_import_never_gives_an_activity_another_publisher(self):
+		moved = self.activities()
+		content = f.iati_xml(moved, org=("XM-TEST-ELSE", "Someone else _test"))
+		name = f.iati_import(content, f"moved-{self.tag}.xml", as_=f.MANAGER)
+		with f.as_user(f.MANAGER), self.assertRaisesRegex(frappe.ValidationError, "another publisher"):
+			api.import_iati(name)
 
 	def test_a_note_needs_a_reason_and_a_known_relation(self):
 		name = self.programme()

@@ -76,8 +76,10 @@ class TAProgramme(Document):
 		if self.is_new() and not old and new == "Draft":
 			return
 		L.check_programme_transition(old, new)
-		if new != old and new == "Under Review":
-			results.check_ready_for_review(self)
+		if new != old and new in ("Under Review", "Approved"):
+			# and again at approval: a match that appeared during the review needs its note too
+			if new == "Under Review":
+				results.check_ready_for_review(self)
 			deconfliction.check_before_review(self)
 		elif new in results.REVIEWED_STATES and self.states_changed():
 			results.check_ready_for_review(self)
