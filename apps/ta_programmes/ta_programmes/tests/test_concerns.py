@@ -172,7 +172,9 @@ class TestConcerns(FrappeTestCase):
 			clear_rate_limits()
 		self.assertEqual(frappe.db.count("TA Concern Report"), before)
 		self.assertFalse(
-			frappe.db.exists("File", {"file_name": ("like", "%fine.pdf"), "attached_to_doctype": "TA Concern Report"})
+			frappe.db.exists(
+				"File", {"file_name": ("like", "%fine.pdf"), "attached_to_doctype": "TA Concern Report"}
+			)
 		)
 
 	def test_bad_input_gets_a_clear_4xx(self):
@@ -281,6 +283,27 @@ class TestConcerns(FrappeTestCase):
 					"File", filters={"attached_to_doctype": "TA Concern Report"}, pluck="attached_to_name"
 				)
 				self.assertEqual(name in files, may, user)
+
+	def test_evidence_cannot_be_pulled_into_another_record_through_an_attach_field(self):
+		"""Frappe attaches the private file an Attach field names to the record saved: an officer
+		naming a concern's evidence in a record of their own would then read it."""
+		name = f.report_concern(self.programme, files=[("evidence.pdf", PDF)])["reference"]
+		url = frappe.db.get_value(
+			"File", {"attached_to_doctype": "TA Concern Report", "attached_to_name": name}, "file_url"
+		)
+		self.assertNotIn(
+			"evidence.pdf", url.rsplit("/", 1)[1][:12]
+		)  # the name does not make the URL guessable
+		officer = self.cast["officer"]
+		with f.as_user(officer), self.assertRaises(frappe.PermissionError):
+			frappe.get_doc({"doctype": "TA IATI Import", "import_file": url}).insert()
+		auth = f.api_auth(officer)
+		frappe.db.commit()
+		response = f.rest("POST", "/api/resource/TA IATI Import", headers=auth, json={"import_file": url})
+		self.assertEqual(response.status_code, 403, response.get_data(as_text=True)[:300])
+		download = f.rest("GET", url, headers=auth)
+		self.assertEqual(download.status_code, 403)
+		self.assertEqual(frappe.db.count("File", {"file_url": url}), 1)
 
 	def test_a_logged_in_reporter_stays_anonymous_and_a_link_goes_only_with_its_report(self):
 		with f.as_user(self.cast["officer"]):
