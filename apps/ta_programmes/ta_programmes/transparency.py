@@ -90,8 +90,21 @@ class Filters:
 
 	@classmethod
 	def from_dict(cls, values: dict | None) -> Filters:
+		"""A desk user's filters: text values (a list or an object is refused, not sent to SQL),
+		dates that are dates."""
+		from ta_programmes.api.args import bad, date_arg
+
 		values = frappe._dict(values or {})
-		return cls(**{k: values.get(k) or None for k in cls.__dataclass_fields__ if k != "programmes"})
+		out: dict[str, str | None] = {}
+		for key in cls.__dataclass_fields__:
+			value = values.get(key)
+			if key == "programmes" or value in (None, ""):
+				continue
+			label = _(key.replace("_", " ").capitalize())
+			if not isinstance(value, str):
+				bad(label, value, _("a single value"))
+			out[key] = str(date_arg(value, label)) if key in ("from_date", "to_date") else value.strip()[:140]
+		return cls(**out)
 
 	def label(self) -> dict[str, str]:
 		return {k: str(v) for k, v in self.__dict__.items() if v and k != "programmes"}
