@@ -24,20 +24,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "apps" / "ta_programmes"))
 
 from ta_programmes.core import deconfliction as D  # noqa: E402
+from ta_programmes.core.constants import INSTITUTION_TYPES  # noqa: E402
 
 CODES = ("15130", "15210", "22040", "15160")
 CATEGORIES = ("151", "152", "220")
-INSTITUTIONS = (
-	"Police",
-	"Prosecution",
-	"Judiciary",
-	"CERT",
-	"Ministry",
-	"Parliament",
-	"Civil Society",
-	"Private Sector",
-	"Academia",
-)
+INSTITUTIONS = INSTITUTION_TYPES
 DAY0 = date(2017, 1, 1)
 
 

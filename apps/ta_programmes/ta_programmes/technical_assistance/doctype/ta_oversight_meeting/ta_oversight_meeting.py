@@ -38,6 +38,9 @@ class TAOversightMeeting(Document):
 			self.city = self.country = self.regional_group = None
 		elif self.country and not self.regional_group:
 			self.regional_group = balance.place_group_of(self.country)
+		self.check_meeting()
+
+	def check_meeting(self):
 		with rules():
 			core.check_meeting(
 				meeting_date=as_date(self.meeting_date),
@@ -57,15 +60,4 @@ class TAOversightMeeting(Document):
 			core.check_publish(as_date(self.meeting_date), self.decisions, getdate())
 
 	def before_update_after_submit(self):
-		with rules():
-			core.check_meeting(
-				meeting_date=as_date(self.meeting_date),
-				mode=self.mode,
-				city=self.city,
-				country=self.country,
-				place_group=self.regional_group,
-				participants=balance.participants_of(self),
-				today=getdate(),
-				decisions=self.decisions,
-				minutes=self.minutes,
-			)
+		self.check_meeting()
