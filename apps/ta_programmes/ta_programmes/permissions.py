@@ -314,28 +314,20 @@ ATTACH_TYPES = ("Attach", "Attach Image")
 
 
 def check_attached_files(doc, method=None) -> None:
-	"""doc_events before_validate, every doctype of the app: Frappe attaches (or copies) the private
-	file named in an Attach field to the record saved, so naming another's file there would hand it
-	over to everyone who reads the record. A request may name only a file its user may open."""
+	"""doc_events before_validate, every doctype of the app: Frappe attaches (or copies) the file
+	named in an Attach field to the record saved, so naming another's file there would hand it over
+	to everyone who reads the record. A request may name only a file its user may open."""
 	if frappe.session.user == "Administrator" or doc.flags.ignore_permissions:
 		return
+	from ta_programmes.files import check_file_url
+
 	before = None if doc.is_new() else doc.get_doc_before_save()
 	for df in doc.meta.fields:
 		url = doc.get(df.fieldname) if df.fieldtype in ATTACH_TYPES else None
-		if not url or not isinstance(url, str) or (before and before.get(df.fieldname) == url):
+		if not url or (before and before.get(df.fieldname) == url):
 			continue
-		if not url.startswith("/files/") and not url.startswith("/private/files/"):
+		if not isinstance(url, str):
 			frappe.throw(
-				_("{0}: attach a file uploaded to this site.").format(_(df.label)),
-				frappe.ValidationError,
-				title=_("Invalid File"),
+				_("{0}: a file address.").format(_(df.label)), frappe.ValidationError, title=_("Invalid File")
 			)
-		if url.startswith("/private/") and not any(
-			frappe.get_doc("File", name).is_downloadable()
-			for name in frappe.get_all("File", filters={"file_url": url}, pluck="name")
-		):
-			frappe.throw(
-				_("{0}: you may attach only a file you may open yourself.").format(_(df.label)),
-				frappe.PermissionError,
-				title=_("Not Permitted"),
-			)
+		check_file_url(url, _(df.label))

@@ -826,7 +826,7 @@ def desk_pdf_file(values: dict, user: str, notify: bool = False) -> str:
 	file = frappe.get_doc(
 		{
 			"doctype": "File",
-			"file_name": f"ta-assistance-delivered-{frappe.utils.now_datetime():%Y%m%d-%H%M%S}.pdf",
+			"file_name": f"ta-assistance-delivered-{frappe.utils.now_datetime():%Y%m%d-%H%M%S}-{frappe.generate_hash(length=10)}.pdf",
 			"content": out.getvalue(),
 			"is_private": 1,
 		}

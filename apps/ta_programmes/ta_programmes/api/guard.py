@@ -299,23 +299,8 @@ def drop_unnamed_fields() -> None:
 		frappe.local.form_dict = frappe._dict({k: v for k, v in form.items() if isinstance(k, str)})
 
 
-REPORT_METHODS = {
-	"frappe.desk.query_report.run",
-	"frappe.desk.query_report.export_query",
-	"frappe.desk.query_report.background_enqueue_run",
-}
-
-
-def check_report_filters() -> None:
-	"""before_request: Frappe's report endpoints fail with a 500 on filters that are not an object
-	(a JSON string or list), and a report that fails so is switched to background preparation for
-	everyone after 15 seconds (Frappe leaves its timer running). Refused here with a 417."""
-	request = getattr(frappe.local, "request", None)
-	path = request.path if request is not None else ""
-	cmd = path.rsplit("/api/method/", 1)[-1] if "/api/method/" in path else frappe.local.form_dict.get("cmd")
-	if cmd not in REPORT_METHODS:
-		return
-	value = frappe.local.form_dict.get("filters")
+def check_report_filters(value) -> None:
+	"""Report filters are an object (or nothing): see hooks.override_whitelisted_methods."""
 	if value in (None, ""):
 		return
 	if isinstance(value, str):
@@ -329,3 +314,38 @@ def check_report_filters() -> None:
 			frappe.ValidationError,
 			title=_("Invalid Filters"),
 		)
+
+
+@frappe.whitelist()
+@frappe.read_only()
+def run_report(
+	report_name,
+	filters=None,
+	user=None,
+	ignore_prepared_report=False,
+	custom_columns=None,
+	is_tree=False,
+	parent_field=None,
+	are_default_filters=True,
+):
+	from frappe.desk import query_report
+
+	check_report_filters(filters)
+	return query_report.run(
+		report_name,
+		filters=filters,
+		user=user,
+		ignore_prepared_report=ignore_prepared_report,
+		custom_columns=custom_columns,
+		is_tree=is_tree,
+		parent_field=parent_field,
+		are_default_filters=are_default_filters,
+	)
+
+
+@frappe.whitelist()
+def export_report():
+	from frappe.desk import query_report
+
+	check_report_filters(frappe.local.form_dict.get("filters"))
+	return query_report.export_query()

@@ -287,7 +287,9 @@ class TestConcerns(FrappeTestCase):
 	def test_evidence_cannot_be_pulled_into_another_record_through_an_attach_field(self):
 		"""Frappe attaches the private file an Attach field names to the record saved: an officer
 		naming a concern's evidence in a record of their own would then read it."""
-		content = PDF + frappe.generate_hash().encode()  # a file of its own (Frappe shares the URL of equal files)
+		content = (
+			PDF + frappe.generate_hash().encode()
+		)  # a file of its own (Frappe shares the URL of equal files)
 		name = f.report_concern(self.programme, files=[("evidence.pdf", content)])["reference"]
 		url = frappe.db.get_value(
 			"File", {"attached_to_doctype": "TA Concern Report", "attached_to_name": name}, "file_url"
@@ -304,7 +306,26 @@ class TestConcerns(FrappeTestCase):
 		self.assertEqual(response.status_code, 403, response.get_data(as_text=True)[:300])
 		download = f.rest("GET", url, headers=auth)
 		self.assertEqual(download.status_code, 403)
-		self.assertFalse(frappe.db.exists("File", {"file_url": url, "attached_to_doctype": ("!=", "TA Concern Report")}))
+		# Nor by making a File of its address, nor a public copy with a path trick.
+		base = url.rsplit("/", 1)[1]
+		for body in (
+			{"file_url": url, "is_private": 1},
+			{"file_url": f"/files/../../private/files/{base}", "is_private": 0},
+			{"file_url": url.replace("/private/files/", "/private/files/%2e%2e/files/"), "is_private": 0},
+		):
+			with self.subTest(body=body):
+				response = f.rest("POST", "/api/resource/File", headers=auth, json=body)
+				self.assertEqual(response.status_code, 403, response.get_data(as_text=True)[:300])
+				response = f.rest("POST", "/api/method/upload_file", headers=auth, data=body)
+				self.assertIn(response.status_code, (403, 417), response.get_data(as_text=True)[:300])
+		self.assertEqual(f.rest("GET", f"/files/{base}").status_code, 404)
+		with f.as_user(officer), self.assertRaises(frappe.PermissionError):
+			frappe.get_doc(
+				{"doctype": "TA IATI Import", "import_file": f"/files/../../private/files/{base}"}
+			).insert()
+		self.assertFalse(
+			frappe.db.exists("File", {"file_url": url, "attached_to_doctype": ("!=", "TA Concern Report")})
+		)
 
 	def test_a_logged_in_reporter_stays_anonymous_and_a_link_goes_only_with_its_report(self):
 		with f.as_user(self.cast["officer"]):

@@ -39,13 +39,18 @@ class TestReportFilters(FrappeTestCase):
 
 		auth = f.api_auth(f.user("report-filters@tests.ta.example", "TA Programme Manager"))
 		frappe.db.commit()
-		for filters in ('"x"', "[1, 2]", "not json", "3"):
-			with self.subTest(filters=filters):
-				response = f.rest(
-					"POST",
-					"/api/method/frappe.desk.query_report.run",
-					headers=auth,
-					json={"report_name": "TA Oversight Balance", "filters": filters},
-				)
-				self.assertEqual(response.status_code, 417, response.get_data(as_text=True)[:300])
+		# both API versions: Frappe routes v2 method calls through the same overrides
+		for path in (
+			"/api/method/frappe.desk.query_report.run",
+			"/api/v2/method/frappe.desk.query_report.run",
+		):
+			for filters in ('"x"', "[1, 2]", "not json", "3"):
+				with self.subTest(path=path, filters=filters):
+					response = f.rest(
+						"POST",
+						path,
+						headers=auth,
+						json={"report_name": "TA Oversight Balance", "filters": filters},
+					)
+					self.assertEqual(response.status_code, 417, response.get_data(as_text=True)[:300])
 		self.assertFalse(frappe.db.get_value("Report", "TA Oversight Balance", "prepared_report"))
