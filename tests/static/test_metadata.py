@@ -136,7 +136,7 @@ def test_hook_targets_exist(target):
 	module, _, func = target.rpartition(".")
 	source = APP.parent / (module.replace(".", "/") + ".py")
 	assert source.exists(), source
-	names = {n.name for n in ast.parse(source.read_text()).body if isinstance(n, ast.FunctionDef)}
+	names = {n.name for n in ast.parse(source.read_text()).body if isinstance(n, (ast.FunctionDef, ast.ClassDef))}
 	assert func in names
 
 
