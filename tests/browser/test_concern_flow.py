@@ -51,6 +51,7 @@ def test_a_concern_reported_from_a_phone_is_assessed_founded_and_flags_the_progr
 	page.fill("#information", "The unit's commander signed the order; I kept a copy.")
 	page.click("#info-send")
 	page.locator("#info-done").wait_for(state="visible")
+	assert page.locator("#concern-added").inner_text() == "1"
 	shot(page, "concern-3-information-added")
 
 	# 4. An OHCHR reviewer assesses it in the desk: founded.
