@@ -95,10 +95,6 @@ def attach(concern: str, files: list[tuple[str, bytes]]) -> None:
 		f.insert(ignore_permissions=True)
 
 
-def token_hash(token: str) -> str:
-	return core.digest(token)
-
-
 def link_for(token: str) -> str:
 	return f"{get_url()}/concern-status?token={token}"
 
@@ -204,7 +200,7 @@ def _store(values: dict, nonce: str, token: str, files) -> dict:
 		{
 			"doctype": KEY,
 			"concern": doc.name,
-			"token_hash": token_hash(token),
+			"token_hash": core.digest(token),
 			"nonce_hash": core.digest(nonce),
 		}
 	)
@@ -224,7 +220,7 @@ def _store(values: dict, nonce: str, token: str, files) -> dict:
 def by_token(token) -> str:
 	token = text(token, 80) if isinstance(token, str) else ""
 	name = (
-		frappe.db.get_value(KEY, {"token_hash": token_hash(token)}, "concern") if len(token) == 40 else None
+		frappe.db.get_value(KEY, {"token_hash": core.digest(token)}, "concern") if len(token) == 40 else None
 	)
 	if not name:
 		frappe.throw(
@@ -272,30 +268,42 @@ def add_information(token, information, uploads) -> dict:
 		attach(name, files)
 		from ta_programmes.oversight import notify
 
-		notify(triagers(doc.programme), _("The reporter added information to concern {0}").format(name), doc)
+		notify(triagers(doc), _("The reporter added information to concern {0}").format(name), doc)
 	return status(token)
 
 
 # --- triagers ------------------------------------------------------------------------------------
 
 
-def triagers(programme: str | None) -> list[str]:
-	"""OHCHR reviewers, and the reviewers of the accredited organisations that signed the programme off."""
+def triagers(concern) -> list[str]:
+	"""Whom to tell about ``concern``: the OHCHR reviewers, and the civil-society reviewers who may
+	read it (``permissions.oversees``: one rule for reading and for being told)."""
 	from ta_programmes.oversight import users_with_role
+	from ta_programmes.permissions import oversees
 
-	users = users_with_role(core.TRIAGE_ROLES[0])
-	if programme:
-		users += [
-			u
-			for (u,) in frappe.db.sql(
-				"""select distinct r.`user` from `tabTA Oversight Sign-off` so
-				join `tabTA Organisation Reviewer` r on r.`parent` = so.`organisation` and r.`parenttype` = 'TA Partner Organisation'
-				join `tabTA Partner Organisation` p on p.`name` = so.`organisation`
-				where so.`docstatus` = 1 and so.`kind` = 'Civil Society' and p.`accredited_for_oversight` = 1 and so.`programme` = %s""",
-				programme,
-			)
-		]
-	return users
+	candidates = (
+		frappe.get_all(
+			"TA Organisation Reviewer",
+			filters={
+				"parenttype": "TA Partner Organisation",
+				"parent": ("in", signing_organisations(concern.programme)),
+			},
+			pluck="user",
+			distinct=True,
+		)
+		if concern.programme
+		else []
+	)
+	return users_with_role(core.TRIAGE_ROLES[0]) + [u for u in candidates if oversees(u, concern.name)]
+
+
+def signing_organisations(programme: str) -> list[str]:
+	return frappe.get_all(
+		"TA Oversight Sign-off",
+		filters={"programme": programme, "docstatus": 1, "kind": "Civil Society"},
+		pluck="organisation",
+		distinct=True,
+	) or [""]
 
 
 # --- the gate and new activities -----------------------------------------------------------------
@@ -352,7 +360,7 @@ def check_new_activity(activity) -> None:
 
 
 def affected_programmes(doc) -> list[str]:
-	"""The programmes whose gate a concern bears on."""
+	"""The programmes whose gate a concern bears on (``core.concerns.affects_programme``)."""
 	if doc.programme:
 		return [doc.programme]
 	if not doc.beneficiary_state:
@@ -362,16 +370,17 @@ def affected_programmes(doc) -> list[str]:
 		filters={"beneficiary_state": doc.beneficiary_state, "parenttype": "TA Programme"},
 		pluck="parent",
 	)
-	if doc.thematic_area:
-		themed = set(
-			frappe.get_all(
-				"TA Programme Theme",
-				filters={"thematic_area": doc.thematic_area, "parenttype": "TA Programme"},
-				pluck="parent",
-			)
-		)
-		names = [n for n in names if n in themed]
-	return sorted(set(names))
+	themes: dict[str, list[str]] = {}
+	for row in frappe.get_all(
+		"TA Programme Theme",
+		filters={"parent": ("in", names or [""]), "parenttype": "TA Programme"},
+		fields=["parent", "thematic_area"],
+	):
+		themes.setdefault(row.parent, []).append(row.thematic_area)
+	concern = core.Founded(doc.name, now_datetime(), doc.beneficiary_state, doc.thematic_area, None)
+	return sorted(
+		{n for n in names if core.affects_programme(concern, n, [doc.beneficiary_state], themes.get(n, []))}
+	)
 
 
 # --- deadlines ---------------------------------------------------------------------------------
@@ -379,7 +388,7 @@ def affected_programmes(doc) -> list[str]:
 
 def refresh_overdue(day: date | None = None) -> list[str]:
 	"""Flag the concerns whose deadline passed unmet (and clear the flag of those met); tell the
-	triagers of newly overdue ones. Daily, and on every save."""
+	triagers of newly overdue ones. Daily (a save recomputes its own report's flag)."""
 	day = day or getdate(today())
 	newly = []
 	for c in frappe.get_all(
@@ -399,14 +408,8 @@ def refresh_overdue(day: date | None = None) -> list[str]:
 				newly.append(c.name)
 				from ta_programmes.oversight import notify
 
-				notify(
-					triagers(c.programme),
-					_("Concern {0}: {1}").format(c.name, _(flag)),
-					frappe.get_doc(REPORT, c.name),
-				)
-	frappe.db.set_value(
-		REPORT, {"status": core.ASSESSED, "overdue": ("!=", "")}, "overdue", "", update_modified=False
-	)
+				concern = frappe.get_doc(REPORT, c.name)
+				notify(triagers(concern), _("Concern {0}: {1}").format(c.name, _(flag)), concern)
 	return newly
 
 

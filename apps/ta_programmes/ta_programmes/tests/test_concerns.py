@@ -268,6 +268,10 @@ class TestConcerns(FrappeTestCase):
 		later = f.report_concern(programme)["reference"]
 		with f.as_user(OTHER_CIVIL):
 			self.assertTrue(frappe.has_permission("TA Concern Report", "read", doc=later))
+		# Those told about a concern are those who may read it.
+		self.assertNotIn(OTHER_CIVIL, C.triagers(frappe.get_doc("TA Concern Report", concern)))
+		self.assertIn(OTHER_CIVIL, C.triagers(frappe.get_doc("TA Concern Report", later)))
+		self.assertIn(self.cast["ohchr"], C.triagers(frappe.get_doc("TA Concern Report", concern)))
 
 	def test_evidence_files_are_listed_only_to_those_who_read_the_report(self):
 		name = f.report_concern(self.programme, files=[("evidence.pdf", PDF)])["reference"]

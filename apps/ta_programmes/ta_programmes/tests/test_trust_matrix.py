@@ -101,6 +101,9 @@ class TestTrustMatrix(FrappeTestCase):
 		frappe.db.commit()
 		cls.expected = {doctype: cls.expected_names(doctype) for doctype in A.VISIBILITY}
 		cls.every = {doctype: cls.all_names(doctype) for doctype in A.VISIBILITY}
+		# A doctype with no record would pass every read path without being tested.
+		empty = sorted(d for d, names in cls.every.items() if not names)
+		assert not empty, f"the matrix has no record of {empty}: add one to its factory"
 
 	# --- data ----------------------------------------------------------------------------------
 	@classmethod

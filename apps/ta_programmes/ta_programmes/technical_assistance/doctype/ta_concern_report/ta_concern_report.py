@@ -121,7 +121,7 @@ class TAConcernReport(Document):
 
 	def after_insert(self):
 		if self.flags.from_reporter:
-			oversight.notify(C.triagers(self.programme), _("New concern report {0}").format(self.name), self)
+			oversight.notify(C.triagers(self), _("New concern report {0}").format(self.name), self)
 
 	def on_update(self):
 		before = self.get_doc_before_save()
