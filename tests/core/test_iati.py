@@ -543,3 +543,29 @@ def test_results_validate_against_the_schema_and_leave_out_what_is_not_published
 	assert [a.get("value") for a in first.findall("actual")] == ["35", "20"]
 	assert first.find("actual/dimension").attrib == {"name": "sex", "value": "female"}
 	assert second.find("actual") is None and second.find("target").get("value") == "60"
+
+
+def test_texts_carry_a_narrative_per_language_they_are_written_in(schema):
+	"""Title, description and the human-rights marker in every language they exist in (xml:lang);
+	the original stays first, in the activity's default language; an empty or identical version
+	adds nothing. The file still validates."""
+	a = activity(
+		title_versions={"fr": "Renforcement des capacités", "es": "Fomento de la capacidad", "ar": "بناء القدرات", "de": ""},
+		description_versions={"es": "Resumen público"},
+		hrdd_status_versions={"fr": "Approuvé après examen", "es": activity().hrdd_status},
+	)
+	xml = build(a)
+	etree = pytest.importorskip("lxml.etree")
+	assert schema.validate(etree.fromstring(xml)), schema.error_log
+	root = parse(xml)
+	lang = "{http://www.w3.org/XML/1998/namespace}lang"
+
+	def narratives(path):
+		return [(n.get(lang), n.text) for n in root.find(f"iati-activity/{path}").findall("narrative")]
+
+	assert narratives("title") == [
+		(None, a.title), ("ar", "بناء القدرات"), ("es", "Fomento de la capacidad"), ("fr", "Renforcement des capacités"),
+	]
+	assert narratives("description") == [(None, a.description), ("es", "Resumen público")]
+	assert narratives("policy-marker") == [(None, a.hrdd_status), ("fr", "Approuvé après examen")]
+	assert root.find("iati-activity").get(lang) == "en"

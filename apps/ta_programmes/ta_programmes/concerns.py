@@ -13,6 +13,7 @@ from frappe.utils import get_datetime, get_url, getdate, now_datetime, today
 from frappe.utils.password import get_encryption_key
 
 from ta_programmes.core import concerns as core
+from ta_programmes.core.i18n import N_, reason
 from ta_programmes.enforce import rules
 from ta_programmes.exceptions import ConcernLinkError
 
@@ -268,7 +269,7 @@ def add_information(token, information, uploads) -> dict:
 		attach(name, files)
 		from ta_programmes.oversight import notify
 
-		notify(triagers(doc), _("The reporter added information to concern {0}").format(name), doc)
+		notify(triagers(doc), reason(N_("The reporter added information to concern {0}"), name), doc)
 	return status(token)
 
 

@@ -62,7 +62,8 @@ override_whitelisted_methods = {
 	"frappe.desk.query_report.export_query": "ta_programmes.api.guard.export_report",
 }
 # Every request of a donor, once its user is known: nothing hidden from donors may be named.
-auth_hooks = ["ta_programmes.api.guard.donor_request_guard"]
+# ... and token-authenticated API calls in their user's language (see ta_programmes.i18n).
+auth_hooks = ["ta_programmes.api.guard.donor_request_guard", "ta_programmes.i18n.users_language"]
 
 # Desk assets
 app_include_js = "/assets/ta_programmes/js/ta_common.js"

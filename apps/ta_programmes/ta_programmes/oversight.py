@@ -17,6 +17,7 @@ from frappe.utils import get_datetime, getdate, now_datetime, today
 
 from ta_programmes import concerns
 from ta_programmes.core import oversight as core
+from ta_programmes.core.i18n import N_, reason
 from ta_programmes.enforce import as_date
 
 POLICY = "TA Oversight Policy"
@@ -278,18 +279,22 @@ def get_checklist(programme: str) -> dict:
 # --- notifications ------------------------------------------------------------------------------
 
 
-def notify(users: list[str], subject: str, doc) -> None:
+def notify(users: list[str], subject, doc) -> None:
+	"""An alert (and Frappe's e-mail of it) to each user, in the language that user reads:
+	``subject`` is a ``core.i18n.reason`` whose template is marked with ``N_``."""
 	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
 
+	from ta_programmes.i18n import by_language, render_in
+
 	users = sorted({u for u in users if u and u not in ("Administrator", "Guest")})
-	if users:
+	for lang, readers in by_language(users).items():
 		enqueue_create_notification(
-			users,
+			readers,
 			{
 				"type": "Alert",
 				"document_type": doc.doctype,
 				"document_name": doc.name,
-				"subject": subject,
+				"subject": render_in(subject, lang),
 				"from_user": frappe.session.user,
 			},
 		)
@@ -349,7 +354,7 @@ def recheck(programmes, cause: str | None = None) -> tuple[list[str], list[str]]
 			)
 			notify(
 				users_with_role(core.APPROVER_ROLE) + [doc.programme_officer],
-				_("Programme {0} no longer meets its oversight requirements").format(doc.title),
+				reason(N_("Programme {0} no longer meets its oversight requirements"), doc.title),
 				doc,
 			)
 		flagged.append(name)

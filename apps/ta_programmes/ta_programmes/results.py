@@ -18,6 +18,7 @@ import frappe
 from frappe import _
 from frappe.utils import add_days, get_url, getdate, now_datetime, nowdate
 
+from ta_programmes import i18n
 from ta_programmes.core import results as R
 from ta_programmes.core.errors import DuplicateRow
 from ta_programmes.enforce import rules
@@ -275,15 +276,19 @@ def email_links(follow_up: str) -> int:
 		)
 	links = issue_links(follow_up, len(emails)) if emails else []
 	frappe.db.set_value("TA Follow-up", follow_up, "emailed_on", now_datetime())
+	# Written in the language the training was given in (participants have no account to say theirs).
+	with i18n.speaking(frappe.db.get_value("TA Activity", doc.activity, "language") or frappe.local.lang):
+		subject = _("Six questions about the training {0}").format(doc.activity_title)
+		invitation = _(
+			"Some months ago you took part in {0}. Has it changed your work? Four short questions, no login, "
+			"your name is not recorded with your answers:"
+		).format(f"<b>{frappe.utils.escape_html(doc.activity_title)}</b>")
+		expiry = _("The link works once and expires in {0} days.").format(int(settings().link_valid_days or R.FOLLOW_UP_LINK_DAYS))
 	for email, link in zip(emails, links, strict=True):
 		frappe.sendmail(
 			recipients=[email],
-			subject=_("Six questions about the training {0}").format(doc.activity_title),
-			message=_(
-				"<p>Some months ago you took part in <b>{0}</b>. Has it changed your work? Four short questions, no login, "
-				"your name is not recorded with your answers:</p><p><a href=\"{1}\">{1}</a></p>"
-				"<p>The link works once and expires in {2} days.</p>"
-			).format(frappe.utils.escape_html(doc.activity_title), link, int(settings().link_valid_days or R.FOLLOW_UP_LINK_DAYS)),
+			subject=subject,
+			message=f'<p>{invitation}</p><p><a href="{link}">{link}</a></p><p>{expiry}</p>',
 			# no reference to the follow-up: the queued e-mail would tie a link to a person in its timeline
 		)
 	return len(links)

@@ -17,6 +17,7 @@ from frappe.utils import get_datetime, now_datetime
 
 from ta_programmes.core import rules as R
 from ta_programmes.core import schedule as S
+from ta_programmes.core.i18n import N_, reason
 from ta_programmes.enforce import rules
 
 BOOKING = "TA Trainer Booking"
@@ -226,7 +227,7 @@ def send_reminders(today=None) -> list[str]:
 		users = [officer] + [u for u in (frappe.db.get_value("TA Trainer", r.trainer, "user") for r in doc.trainers) if u]
 		notify(
 			users,
-			_("Reminder: {0} starts {1} ({2})").format(doc.title, a["local_start"].strftime("%Y-%m-%d %H:%M"), doc.time_zone),
+			reason(N_("Reminder: {0} starts {1} ({2})"), doc.title, a["local_start"].strftime("%Y-%m-%d %H:%M"), doc.time_zone),
 			doc,
 		)
 	return [a["name"] for a in due]

@@ -37,6 +37,9 @@ HOURS_PER_DAY = 8
 Year = CustomFunction("YEAR", ["date"])
 
 
+# The versions of the title and summary in other languages (see ta_programmes.i18n).
+PUBLIC_VERSIONS = ("title_fr", "title_es", "title_ar", "summary_fr", "summary_es", "summary_ar")
+
 # The filters a Guest may set on the public outputs (page, CSV, PDF).
 PUBLIC_FILTERS = ("from_date", "to_date", "donor", "regional_group", "category", "beneficiary_state", "thematic_area")
 PUBLIC_LINKS = {
@@ -271,7 +274,7 @@ def reported_programmes(f: Filters, with_experts: bool = True) -> list[dict]:
 		filters=filters,
 		fields=[
 			"name", "title", "status", "planned_start", "planned_end", "budget", "currency", "lead_agency", "approved_on",
-			"modified", "gate_alert",
+			"modified", "gate_alert", "summary", *PUBLIC_VERSIONS,
 		],
 		order_by="planned_start desc",
 	)
@@ -357,12 +360,14 @@ def donor_commitments(programmes: list[str]) -> list[dict]:
 	)
 
 
-def by_currency(amounts) -> str:
-	"""Amounts as (currency, value) pairs, added up per currency: "USD 1.2M; EUR 300.0k"."""
+def by_currency(amounts, lang: str = "en") -> str:
+	"""Amounts as (currency, value) pairs, added up per currency, in short: "$1.2M; €300K"."""
+	from ta_programmes.core import l10n
+
 	totals: dict[str, float] = {}
 	for currency, value in amounts:
 		totals[currency or "USD"] = totals.get(currency or "USD", 0) + float(value or 0)
-	return "; ".join(f"{c} {compact_amount(v)}" for c, v in sorted(totals.items())) or "0"
+	return "; ".join(l10n.compact_money(v, c, lang) for c, v in sorted(totals.items())) or l10n.number(0, lang)
 
 
 def public_filter_options() -> dict:
@@ -397,7 +402,13 @@ def cached(kind: str, args: dict, compute):
 
 def public_report_cached(values: dict, page: int | None = None) -> dict:
 	"""The public report, cached per filters and page until the published data changes."""
-	return cached("public", {"values": sorted(values.items()), "page": page}, lambda: public_report(Filters.from_dict(values), page=page))
+	from ta_programmes.i18n import public_lang
+
+	return cached(
+		"public",
+		{"values": sorted(values.items()), "page": page, "lang": public_lang()},
+		lambda: public_report(Filters.from_dict(values), page=page),
+	)
 
 
 def clear_public_cache(doc=None, method=None) -> None:
@@ -428,8 +439,10 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 	"""Everything the public may see, for the filters: aggregates only, small counts suppressed,
 	no personal or confidential data. Used by the page (``page``: that page of the programme
 	list), the CSV and the PDF (every programme) alike."""
-	from ta_programmes.core import privacy
+	from ta_programmes import i18n
+	from ta_programmes.core import l10n, privacy
 
+	lang = i18n.public_lang()
 	k = int(settings().suppression_k or 5)
 	programmes = reported_programmes(f, with_experts=False)
 	f.programmes = [p.name for p in programmes]
@@ -453,7 +466,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 	shown = functools.partial(privacy.rounded, k=k)
 	state_hours = {r.state: round(float(r.trainer_hours or 0)) for r in by_state}
 	state_rows = [
-		[r.state, _n(r.activities), *[shown(table.cells[(r.state, g)]) for g, _label in genders], shown(table.row_totals[r.state]),
+		[_(r.state), _n(r.activities), *[shown(table.cells[(r.state, g)]) for g, _label in genders], shown(table.row_totals[r.state]),
 		 state_hours.get(r.state, 0)]
 		for r in sorted(by_state, key=lambda r: r.state)
 	]
@@ -480,7 +493,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		_breakdown("by-year", _("By year"), [_("Year")], by_year, "year", k),
 		_breakdown(
 			"by-regional-group", _("By UN regional group"), [_("Regional group")], by_group, "regional_group", k,
-			published=by_group_shown,
+			published=by_group_shown, translated=True,
 		),
 		{
 			"id": "by-state",
@@ -491,7 +504,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		},
 		_breakdown(
 			"by-theme", _("By thematic area"), [_("Thematic area"), _("Category")], by_theme, "theme", k,
-			lambda r: [categories.get(r.theme)], published=theme_shown,
+			lambda r: [_(categories.get(r.theme) or "")], published=theme_shown,
 		),
 	]
 	cat_shown = by_category_shown[0]
@@ -501,7 +514,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		h = hours_by_category.get(cat) or frappe._dict()
 		hours = float(h.trainer_hours or 0)
 		outside = round(100 * float(h.outside_hours or 0) / hours) if hours else 0
-		category_rows.append([cat, _n(r.activities), shown(cat_shown.get(str(cat), 0)), round(hours), f"{outside}%"])
+		category_rows.append([_(cat), _n(r.activities), shown(cat_shown.get(str(cat), 0)), round(hours), f"{outside}%"])
 	tables.append(
 		{
 			"id": "by-category",
@@ -517,7 +530,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 			"id": "by-donor",
 			"title": _("By donor"),
 			"headers": [_("Donor"), _("Programmes funded"), _("Committed")],
-			"rows": [[d.donor, d.programmes, frappe.utils.fmt_money(d.committed or 0, currency=d.currency or "USD")] for d in donors],
+			"rows": [[d.donor, d.programmes, l10n.money(d.committed, d.currency, lang)] for d in donors],
 			"footer": None,
 		}
 	)
@@ -530,17 +543,18 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		{"label": _("Participants"), "value": shown(table.grand_total) if by_state else 0},
 		{"label": _("Trainer-hours"), "value": round(total_hours)},
 		{"label": _("Hours by outside experts"), "value": f"{round(100 * outside_hours / total_hours) if total_hours else 0}%"},
-		{"label": _("Budget of approved programmes"), "value": by_currency((p.currency, p.budget) for p in programmes)},
+		{"label": _("Budget of approved programmes"), "value": by_currency(((p.currency, p.budget) for p in programmes), lang)},
 	]
-	tables.append(results_table(f.programmes, {p.name: plain(p.title) for p in programmes}, k))
+	tables.append(results_table(f.programmes, {p.name: plain(i18n.text_in(p, "title", lang)) for p in programmes}, k))
 	tables.append(concerns_table())
 	return {
-		"generated": frappe.utils.format_datetime(frappe.utils.now_datetime(), "yyyy-MM-dd HH:mm"),
+		"generated": frappe.utils.now_datetime().strftime("%Y-%m-%d %H:%M"),
+		"lang": lang,
 		"filters": f.label(),
 		"k": k,
 		"cards": cards,
 		"tables": tables,
-		"programmes": [public_programme(p) for p in listed],
+		"programmes": [public_programme(p, lang) for p in listed],
 		"page": page or 1,
 		"pages": 1 if page is None else pages,
 		"programme_count": len(programmes),
@@ -565,6 +579,28 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 	}
 
 
+def for_page(report: dict) -> dict:
+	"""The report as the web page shows it: figures and dates written as the reader's language
+	writes them (``1 234`` in French). The CSV keeps plain numbers; the PDF formats its own."""
+	from datetime import datetime
+
+	from ta_programmes.core import l10n
+
+	lang = report.get("lang") or "en"
+
+	def cells(values):
+		return [l10n.cell(v, lang) for v in values] if values else values
+
+	return {
+		**report,
+		"generated": l10n.moment(datetime.strptime(report["generated"], "%Y-%m-%d %H:%M"), lang),
+		"cards": [{**c, "value": l10n.cell(c["value"], lang)} for c in report["cards"]],
+		"tables": [{**t, "rows": [cells(r) for r in t["rows"]], "footer": cells(t["footer"])} for t in report["tables"]],
+		"overrides": [{**o, "recorded_on": l10n.day(o["recorded_on"], lang)} for o in report["overrides"]],
+		"programme_count": l10n.number(report["programme_count"], lang),
+	}
+
+
 def concerns_table() -> dict:
 	"""Concerns about misuse reported through /report-concern, per year, over all programmes
 	(whatever the filters: counts by state could point at a reporter). Counts only."""
@@ -574,7 +610,7 @@ def concerns_table() -> dict:
 		"id": "concerns",
 		"title": _("Concerns about misuse of assistance (all programmes)"),
 		"headers": [_("Year"), _("Received"), _("Assessed"), _("Found founded")],
-		"rows": [[y["year"], y["received"], y["assessed"], y["founded"]] for y in concerns.public_counts()],
+		"rows": [[str(y["year"]), y["received"], y["assessed"], y["founded"]] for y in concerns.public_counts()],
 		"footer": None,
 	}
 
@@ -601,29 +637,25 @@ def results_table(programmes: list[str], titles: dict[str, str], k: int) -> dict
 	}
 
 
-def _figure(value) -> str:
+def _figure(value) -> str | int | float:
+	"""A published figure: a number (formatted for the reader by ``core.l10n.cell``), a hidden
+	one as the privacy rules wrote it ("<5", "x"), or nothing."""
 	if value is None:
 		return ""
 	if isinstance(value, str):
 		return value
-	return f"{value:g}"
+	return int(value) if float(value).is_integer() else float(value)
 
 
-def compact_amount(value: float) -> str:
-	for bound, suffix in ((1e9, "bn"), (1e6, "M"), (1e3, "k")):
-		if abs(value) >= bound:
-			return f"{value / bound:.1f}{suffix}"
-	return f"{value:.0f}"
-
-
-def _breakdown(id_, title, headers, rows, key, k, extra=lambda r: [], published=None) -> dict:
+def _breakdown(id_, title, headers, rows, key, k, extra=lambda r: [], published=None, translated=False) -> dict:
 	"""A one-dimensional public table: activities and participants per ``key``, suppressed (or as
-	``published`` by the caller) and rounded to base k."""
+	``published`` by the caller) and rounded to base k. ``translated``: the values of ``key`` are
+	words of the app (a regional group), shown in the reader's language."""
 	from ta_programmes.core import privacy
 
 	shown, total = published or privacy.suppress_counts({str(r[key]): _n(r.participants) for r in rows}, k)
 	body = [
-		[str(r[key]), *extra(r), _n(r.activities), privacy.rounded(shown[str(r[key])], k)]
+		[_(str(r[key])) if translated else str(r[key]), *extra(r), _n(r.activities), privacy.rounded(shown[str(r[key])], k)]
 		for r in sorted(rows, key=lambda r: str(r[key]))
 	]
 	footer = (
@@ -640,19 +672,24 @@ def plain(text: str | None) -> str:
 	return html.unescape(text or "")
 
 
-def public_programme(p) -> dict:
-	"""The public summary of one approved programme (no officer, reviewer or review content)."""
+def public_programme(p, lang: str = "en") -> dict:
+	"""The public summary of one approved programme (no officer, reviewer or review content), its
+	title and summary in ``lang`` where they were written in it."""
+	from ta_programmes.core import l10n
+	from ta_programmes.i18n import text_in
+
 	oversight = oversight_status(p)
 	if p.overrides and p.status != "Suspended":
 		oversight += "; " + _("{0} civil-society objection(s) overridden with a published justification").format(p.overrides)
 	return {
 		"name": p.name,
-		"title": plain(p.title),
+		"title": plain(text_in(p, "title", lang)),
+		"summary": plain(text_in(p, "summary", lang)),
 		"status": _(p.status),
-		"dates": f"{p.planned_start} – {p.planned_end}",
-		"budget": frappe.utils.fmt_money(p.budget or 0, currency=p.currency or "USD"),
-		"states": ", ".join(p.states),
-		"themes": ", ".join(p.themes),
+		"dates": l10n.period(p.planned_start, p.planned_end, lang),
+		"budget": l10n.money(p.budget, p.currency, lang),
+		"states": ", ".join(_(s) for s in p.states),
+		"themes": ", ".join(_(t) for t in p.themes),
 		"donors": ", ".join(p.donors),
 		"oversight": oversight,
 		"experts": ", ".join(p.experts),
@@ -660,9 +697,12 @@ def public_programme(p) -> dict:
 
 
 def donor_view(donors: list[str]) -> list[dict]:
-	"""The programmes these donors fund: delivery and oversight status, figures suppressed below k."""
-	from ta_programmes.core import privacy
+	"""The programmes these donors fund: delivery and oversight status, figures suppressed below k,
+	in the reader's language."""
+	from ta_programmes.core import l10n, privacy
+	from ta_programmes.i18n import public_lang, text_in
 
+	lang = public_lang()
 	k = int(settings().suppression_k or 5)
 	lines = frappe.get_all(
 		"TA Funding Line",
@@ -677,7 +717,7 @@ def donor_view(donors: list[str]) -> list[dict]:
 	programmes = frappe.get_all(
 		"TA Programme",
 		filters={"name": ("in", list(funding))},
-		fields=["name", "title", "status", "planned_start", "planned_end", "currency", "gate_alert"],
+		fields=["name", "title", "status", "planned_start", "planned_end", "currency", "gate_alert", "title_fr", "title_es", "title_ar"],
 		order_by="planned_start desc",
 	)
 	counts = (
@@ -701,9 +741,9 @@ def donor_view(donors: list[str]) -> list[dict]:
 	for r in M.latest_by_indicator(M.published(approved, k, rounding=False)):
 		donor_results.setdefault(r.programme, []).append(
 			{
-				"indicator": f"{r.code} {plain(r.title)}", "period": r.period or "", "baseline": _figure(r.baseline),
-				"target": _figure(r.target), "actual": _figure(r.actual),
-				"achievement": "" if r.achievement is None else f"{r.achievement:g}%", "light": r.light,
+				"indicator": f"{r.code} {plain(r.title)}", "period": r.period or "", "baseline": l10n.cell(_figure(r.baseline), lang),
+				"target": l10n.cell(_figure(r.target), lang), "actual": l10n.cell(_figure(r.actual), lang),
+				"achievement": "" if r.achievement is None else l10n.percent(r.achievement, lang), "light": r.light,
 			}
 		)
 	out = []
@@ -713,13 +753,13 @@ def donor_view(donors: list[str]) -> list[dict]:
 		out.append(
 			{
 				"name": p.name,
-				"title": p.title,
+				"title": plain(text_in(p, "title", lang)),
 				"status": _(p.status),
-				"dates": f"{p.planned_start} – {p.planned_end}",
-				"funding": frappe.utils.fmt_money(funding[p.name], currency=p.currency or "USD"),
-				"total_activities": int(c.total or 0),
-				"delivered": int(c.delivered or 0),
-				"participants": shown["p"],
+				"dates": l10n.period(p.planned_start, p.planned_end, lang),
+				"funding": l10n.money(funding[p.name], p.currency, lang),
+				"total_activities": l10n.number(int(c.total or 0), lang),
+				"delivered": l10n.number(int(c.delivered or 0), lang),
+				"participants": l10n.cell(shown["p"], lang),
 				"oversight": oversight_status(p),
 				"results": donor_results.get(p.name, []),
 			}
@@ -727,20 +767,21 @@ def donor_view(donors: list[str]) -> list[dict]:
 	return out
 
 
-def oversight_status(p) -> str:
-	"""The public wording of a programme's oversight status (page, CSV, PDF, IATI, donor view):
-	an approved programme whose gate no longer holds is never called approved with sign-off."""
+def oversight_status(p, lang: str | None = None) -> str:
+	"""The public wording of a programme's oversight status (page, CSV, PDF, IATI, donor view),
+	in ``lang`` (default: the request's): an approved programme whose gate no longer holds is
+	never called approved with sign-off."""
 	if p.status in ("Draft",):
-		return _("Not yet submitted for human-rights review")
+		return _("Not yet submitted for human-rights review", lang=lang)
 	if p.status == "Under Review":
-		return _("Under human-rights review (OHCHR and civil society)")
+		return _("Under human-rights review (OHCHR and civil society)", lang=lang)
 	if p.status == "Suspended":
-		return _("Suspended under the human-rights due-diligence policy")
+		return _("Suspended under the human-rights due-diligence policy", lang=lang)
 	if p.status == "Cancelled":
-		return _("Cancelled")
+		return _("Cancelled", lang=lang)
 	if p.get("gate_alert"):
-		return _("Approved; oversight requirements need renewal")
-	return _("Approved after human-rights review with OHCHR and civil-society sign-off")
+		return _("Approved; oversight requirements need renewal", lang=lang)
+	return _("Approved after human-rights review with OHCHR and civil-society sign-off", lang=lang)
 
 
 # --- PDF ------------------------------------------------------------------------------------------
@@ -753,7 +794,8 @@ def report_data(report: dict, title: str):
 	def rows(table_id):
 		return next((t for t in report["tables"] if t["id"] == table_id), {"rows": []})["rows"]
 
-	groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
+	# The rows name states in the reader's language (see public_report).
+	groups = {_(state): _(group) for state, group in frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True)}
 	by_state = [
 		{
 			"state": r[0], "regional_group": groups.get(r[0]), "activities": r[1], "participants_women": r[2],
@@ -768,7 +810,7 @@ def report_data(report: dict, title: str):
 	return ReportData(
 		title=title,
 		period_label=_period_label(report["filters"]),
-		filters=report["filters"],
+		filters=filter_labels(report["filters"]),
 		generated=frappe.utils.now_datetime(),
 		totals={c["label"]: c["value"] for c in report["cards"]},
 		by_state=by_state,
@@ -786,17 +828,42 @@ def report_data(report: dict, title: str):
 
 
 def _period_label(filters: dict) -> str:
+	from ta_programmes.core import l10n
+	from ta_programmes.i18n import public_lang
+
 	start, end = filters.get("from_date"), filters.get("to_date")
 	if start or end:
-		return _("{0} to {1}").format(start or _("the beginning"), end or _("today"))
+		lang = public_lang()
+		return _("{0} to {1}").format(l10n.month(start, lang) if start else _("the beginning"), l10n.month(end, lang) if end else _("today"))
 	return _("All periods")
+
+
+def filter_labels(filters: dict) -> dict[str, str]:
+	"""The filters of a report as its reader reads them: labels and app words translated, months
+	in the reader's language."""
+	from ta_programmes.core import l10n
+	from ta_programmes.i18n import public_lang
+
+	lang = public_lang()
+	labels = {
+		"from_date": _("From"), "to_date": _("To"), "donor": _("Donor"), "beneficiary_state": _("Beneficiary state"),
+		"regional_group": _("Regional group"), "thematic_area": _("Thematic area"), "category": _("Category"),
+		"lead_agency": _("Lead agency"),
+	}
+	out = {}
+	for key, value in filters.items():
+		if key in ("from_date", "to_date"):
+			value = l10n.month(value, lang)
+		elif key in ("regional_group", "category", "beneficiary_state"):
+			value = _(value)
+		out[labels.get(key, key)] = value
+	return out
 
 
 def public_pdf_bytes(report: dict) -> bytes:
 	import io
 
 	from ta_programmes.core.report_pdf import build_pdf
-
 	out = io.BytesIO()
 	build_pdf(report_data(report, _("Technical Assistance Delivered")), out)
 	return out.getvalue()

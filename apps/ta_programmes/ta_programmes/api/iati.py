@@ -12,6 +12,7 @@ from __future__ import annotations
 import frappe
 from frappe.utils import get_datetime, getdate, now_datetime
 
+from ta_programmes import i18n
 from ta_programmes import transparency as T
 from ta_programmes.core import iati as I
 from ta_programmes.enforce import rules
@@ -67,11 +68,15 @@ def iati_activity(p, lookups: frappe._dict) -> I.IatiActivity:
 		o = table.get(name) or frappe._dict()
 		return I.IatiOrg(o.get("iati_org_id") or None, name, o.get("iati_org_type") or None)
 
+	# The public summary where there is one (with its versions in other languages), else the objectives.
+	description = T.plain(p.summary or frappe.db.get_value("TA Programme", p.name, "objectives") or p.title)
 	actual_start = getdate(delivered.first_start) if delivered.first_start and get_datetime(delivered.first_start) <= now_datetime() else None
 	return I.IatiActivity(
 		identifier_suffix=p.name,
 		title=T.plain(p.title),
-		description=T.plain(frappe.db.get_value("TA Programme", p.name, "objectives") or p.title),
+		title_versions={lang: T.plain(v) for lang, v in i18n.versions(p, "title").items()},
+		description=description,
+		description_versions={lang: T.plain(v) for lang, v in i18n.versions(p, "summary").items()} if p.summary else {},
 		status=p.status,
 		planned_start=getdate(p.planned_start),
 		planned_end=getdate(p.planned_end),
@@ -87,7 +92,8 @@ def iati_activity(p, lookups: frappe._dict) -> I.IatiActivity:
 			value_date=getdate(p.approved_on) if p.approved_on else getdate(p.planned_start),
 		),
 		currency=p.currency or "USD",
-		hrdd_status=T.oversight_status(p),
+		hrdd_status=T.oversight_status(p, "en"),
+		hrdd_status_versions=i18n.translations_of(T.oversight_status(p, "en")),
 		hrdd_significance=0 if p.status == "Suspended" else 1,
 		last_updated=get_datetime(p.modified),
 		results=iati_results(p.name, int(T.settings().suppression_k or 5)) + concern_results(p.name),

@@ -5,6 +5,7 @@ from frappe import _
 
 from ta_programmes import oversight
 from ta_programmes.core import oversight as core
+from ta_programmes.core.i18n import N_, reason
 
 
 def my_positions(user: str) -> list[tuple[str, str]]:
@@ -65,6 +66,6 @@ def request_review(programme: str) -> int:
 			title=_("Not Under Review"),
 		)
 	reviewers = oversight.reviewers_of(doc)
-	oversight.notify(reviewers, _("Programme {0} awaits your sign-off").format(doc.title), doc)
+	oversight.notify(reviewers, reason(N_("Programme {0} awaits your sign-off"), doc.title), doc)
 	doc.add_comment("Info", _("Review requested again by {0}.").format(frappe.session.user))
 	return len(set(reviewers))

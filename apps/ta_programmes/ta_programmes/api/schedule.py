@@ -8,7 +8,7 @@ import frappe
 from frappe import _
 from frappe.utils import get_datetime
 
-from ta_programmes import scheduling
+from ta_programmes import i18n, scheduling
 from ta_programmes.api import args as A
 from ta_programmes.core import schedule as S
 from ta_programmes.core.i18n import render
@@ -132,7 +132,17 @@ def ics(trainer: str | None = None, token: str | None = None):
 	)
 	if not secret or not token or not hmac.compare_digest(str(secret), str(token)):
 		frappe.throw(_("This calendar link is not valid or has been revoked."), frappe.PermissionError, title=_("Not Permitted"))
-	full_name = frappe.db.get_value("TA Trainer", trainer, "full_name")
+	full_name, user = frappe.db.get_value("TA Trainer", trainer, ["full_name", "user"])
+	# A calendar program asks with no language of its own: the feed speaks the trainer's.
+	with i18n.speaking(i18n.language_of(user) if user else frappe.local.lang):
+		feed = _ics(trainer, full_name)
+	frappe.response.update(
+		type="download", filename=f"{trainer}.ics", filecontent=feed.encode("utf-8"),
+		content_type="text/calendar; charset=utf-8", display_content_as="inline",
+	)
+
+
+def _ics(trainer: str, full_name: str) -> str:
 	B = frappe.qb.DocType(scheduling.BOOKING)
 	A = frappe.qb.DocType("TA Activity")
 	rows = (
@@ -155,15 +165,11 @@ def ics(trainer: str | None = None, token: str | None = None):
 			"venue": r.venue,
 			"city": r.city,
 			"delivery_mode": r.delivery_mode,
-			"description": _("Activity {0} in {1}").format(r.activity, r.beneficiary_state),
+			"description": _("Activity {0} in {1}").format(r.activity, _(r.beneficiary_state or "")),
 		}
 		for r in rows
 	]
-	feed = S.ics_feed(_("Training sessions of {0}").format(full_name), events, scheduling.utc_now())
-	frappe.response.update(
-		type="download", filename=f"{trainer}.ics", filecontent=feed.encode("utf-8"),
-		content_type="text/calendar; charset=utf-8", display_content_as="inline",
-	)
+	return S.ics_feed(_("Training sessions of {0}").format(full_name), events, scheduling.utc_now(), translate=_)
 
 
 @frappe.whitelist()

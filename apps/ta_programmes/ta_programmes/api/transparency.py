@@ -26,7 +26,7 @@ def public_csv_text(report: dict) -> str:
 	out = io.StringIO()
 	w = csv.writer(out)
 	w.writerow([_("Technical assistance delivered"), report["generated"]])
-	for key, value in report["filters"].items():
+	for key, value in T.filter_labels(report["filters"]).items():
 		w.writerow([key, value])
 	for card in report["cards"]:
 		w.writerow([card["label"], card["value"]])

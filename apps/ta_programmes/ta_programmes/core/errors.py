@@ -15,15 +15,20 @@ from .i18n import _
 class RuleViolation(Exception):
 	title = _("Invalid Data")
 
-	def __init__(self, message: str, *args: object, title: str | None = None):
-		super().__init__(message.format(*args))
+	def __init__(self, message: str, *args: object, title: str | None = None, row: int | None = None):
 		self.template = message
 		self.args_ = args
+		self.row = row
 		if title:
 			self.title = title
+		super().__init__(self.render())
 
 	def render(self, translate: Callable[[str], str] = lambda s: s) -> str:
-		return translate(self.template).format(*self.args_)
+		"""The message in the language of ``translate``. Text arguments that are words of the app
+		(a field label, a status) are translated too; anything else is left as it is."""
+		args = [translate(a) if isinstance(a, str) else a for a in self.args_]
+		where = translate(_("Row {0}:")).format(self.row) + " " if self.row else ""
+		return where + translate(self.template).format(*args)
 
 
 class InvalidDateRange(RuleViolation):

@@ -10,6 +10,12 @@ def _(message: str) -> str:
 	return message
 
 
+# The same marker where the message is translated later, for someone else than the current user
+# (a notification in its recipient's language): ``reason(N_("..."), args)``. ``N_`` is gettext's
+# name for it, which Frappe's extractor (Babel) also knows.
+N_ = _
+
+
 # A message that explains a result (a failed requirement, a conflict, a trainer's rank):
 # the English template and its arguments, translated by the caller, then formatted.
 Reason = tuple[str, tuple]

@@ -114,6 +114,10 @@ class IatiActivity:
 	hrdd_significance: int  # 0, 1 or 2
 	last_updated: datetime
 	results: list[IatiResult] = field(default_factory=list)
+	# The same texts in other languages, {"fr": "..."}: each becomes a narrative with its xml:lang.
+	title_versions: dict[str, str] = field(default_factory=dict)
+	description_versions: dict[str, str] = field(default_factory=dict)
+	hrdd_status_versions: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -473,8 +477,8 @@ def _activity(org: ReportingOrg, a: IatiActivity, marker_uri: str | None) -> ET.
 	)
 	ET.SubElement(el, "iati-identifier").text = f"{org.ref}-{a.identifier_suffix}"
 	_narrated(el, "reporting-org", org.name, ref=org.ref, type=org.type_code)
-	_narrated(el, "title", a.title)
-	_narrated(el, "description", a.description, type=DESCRIPTION_GENERAL)
+	_narrated(el, "title", a.title, versions=a.title_versions)
+	_narrated(el, "description", a.description, versions=a.description_versions, type=DESCRIPTION_GENERAL)
 	for role, orgs in ((FUNDING, a.funders), (ACCOUNTABLE, [a.accountable]), (IMPLEMENTING, a.implementers)):
 		for o in orgs:
 			_narrated(el, "participating-org", o.name, ref=o.ref, type=o.type_code, role=role)
@@ -498,7 +502,7 @@ def _activity(org: ReportingOrg, a: IatiActivity, marker_uri: str | None) -> ET.
 		)
 	marker = {"vocabulary": POLICY_MARKER_VOCABULARY_OWN, "vocabulary-uri": marker_uri}
 	marker |= {"code": HRDD_MARKER_CODE, "significance": str(a.hrdd_significance)}
-	_narrated(el, "policy-marker", a.hrdd_status, **marker)
+	_narrated(el, "policy-marker", a.hrdd_status, versions=a.hrdd_status_versions, **marker)
 	for b in a.budgets:
 		budget = ET.SubElement(el, "budget", type=BUDGET_ORIGINAL, status=BUDGET_INDICATIVE)
 		ET.SubElement(budget, "period-start", {"iso-date": b.start.isoformat()})
@@ -567,9 +571,14 @@ def xml_text(text: str | None) -> str:
 	return _NOT_XML.sub("", text or "")
 
 
-def _narrated(parent: ET.Element, tag: str, text: str, **attributes: str | None) -> ET.Element:
+def _narrated(parent: ET.Element, tag: str, text: str, versions: dict[str, str] | None = None, **attributes: str | None) -> ET.Element:
+	"""``tag`` with a narrative in the activity's default language, then one per other language
+	the text is written in (``xml:lang``), in a stable order."""
 	el = ET.SubElement(parent, tag, _attributes(**attributes))
 	ET.SubElement(el, "narrative").text = xml_text(text)
+	for lang, version in sorted((versions or {}).items()):
+		if (version or "").strip() and version != text:
+			ET.SubElement(el, "narrative", {XML_LANG: lang}).text = xml_text(version)
 	return el
 
 

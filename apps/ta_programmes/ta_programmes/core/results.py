@@ -90,18 +90,17 @@ def check_value(
 	"""A value (baseline, target or actual) fits the indicator's unit."""
 	if value is None:
 		return
-	where = _("Row {0}: ").format(row) if row else ""
 	if not math.isfinite(value) or abs(value) > MAX_VALUE:
-		raise InvalidIndicatorValue(_("{0}{1} must be a number of at most {2}."), where, label, f"{MAX_VALUE:,.0f}")
+		raise InvalidIndicatorValue(_("{0} must be a number of at most {1}."), label, f"{MAX_VALUE:,.0f}", row=row)
 	if unit == "Number" and value < 0:
-		raise NegativeValue(_("{0}{1} cannot be negative ({2})."), where, label, _num(value))
+		raise NegativeValue(_("{0} cannot be negative ({1})."), label, _num(value), row=row)
 	if unit == "Percentage" and not 0 <= value <= 100:
-		raise InvalidIndicatorValue(_("{0}{1} is a percentage: between 0 and 100, not {2}."), where, label, _num(value))
+		raise InvalidIndicatorValue(_("{0} is a percentage: between 0 and 100, not {1}."), label, _num(value), row=row)
 	if unit == "Yes/No" and value not in (0, 1):
-		raise InvalidIndicatorValue(_("{0}{1} is yes (1) or no (0), not {2}."), where, label, _num(value))
+		raise InvalidIndicatorValue(_("{0} is yes (1) or no (0), not {1}."), label, _num(value), row=row)
 	if unit == "Scale" and scale_min is not None and scale_max is not None and not scale_min <= value <= scale_max:
 		raise InvalidIndicatorValue(
-			_("{0}{1} must lie on the scale from {2} to {3}, not {4}."), where, label, _num(scale_min), _num(scale_max), _num(value)
+			_("{0} must lie on the scale from {1} to {2}, not {3}."), label, _num(scale_min), _num(scale_max), _num(value), row=row
 		)
 
 
@@ -233,13 +232,12 @@ def normalise_code(code: str | None) -> str:
 
 def check_participant_code(code: str | None, row: int | None = None) -> str:
 	value = normalise_code(code)
-	where = _("Row {0}: ").format(row) if row else ""
 	if not value:
-		raise MissingValue(_("{0}each participant is recorded under a pseudonymous code."), where)
+		raise MissingValue(_("Each participant is recorded under a pseudonymous code."), row=row)
 	if not _PARTICIPANT_CODE.match(value):
 		raise InvalidValue(
-			_("{0}{1} is not a pseudonymous code: use a short prefix and a number such as P-017 (never a name or an e-mail address)."),
-			where, code,
+			_("{0} is not a pseudonymous code: use a short prefix and a number such as P-017 (never a name or an e-mail address)."),
+			code, row=row,
 		)
 	return value
 
@@ -258,8 +256,7 @@ def check_score(label: str, score: float | None, max_score: float, row: int | No
 	if score is None:
 		return
 	if not 0 <= score <= max_score:
-		where = _("Row {0}: ").format(row) if row else ""
-		raise InvalidIndicatorValue(_("{0}{1} must be between 0 and {2}, not {3}."), where, label, _num(max_score), _num(score))
+		raise InvalidIndicatorValue(_("{0} must be between 0 and {1}, not {2}."), label, _num(max_score), _num(score), row=row)
 
 
 @dataclass(frozen=True)

@@ -588,7 +588,7 @@ def reminder_window(today: date, days_before: int) -> tuple[datetime, datetime]:
 # iCalendar
 
 
-def ics_feed(calendar_name: str, events: Iterable[dict], now_utc: datetime) -> str:
+def ics_feed(calendar_name: str, events: Iterable[dict], now_utc: datetime, translate: Callable[[str], str] = lambda s: s) -> str:
 	"""An RFC 5545 calendar with one VEVENT per session, by start.
 
 	Each event has ``activity``, ``session`` (label), ``start_utc``, ``end_utc`` (naive UTC) and
@@ -614,7 +614,7 @@ def ics_feed(calendar_name: str, events: Iterable[dict], now_utc: datetime) -> s
 			f"DTSTART:{_ics_time(event['start_utc'])}",
 			f"DTEND:{_ics_time(event['end_utc'])}",
 			f"SUMMARY:{_ics_text(event.get('summary') or event['activity'])}",
-			f"LOCATION:{_ics_text(_location(event))}",
+			f"LOCATION:{_ics_text(_location(event, translate))}",
 		]
 		if event.get("description"):
 			lines.append(f"DESCRIPTION:{_ics_text(event['description'])}")
@@ -627,10 +627,11 @@ def _uid(activity: str, session: str) -> str:
 	return f"{activity}-{session}@{ICS_UID_DOMAIN}"
 
 
-def _location(event: dict) -> str:
+def _location(event: dict, translate: Callable[[str], str]) -> str:
+	online = translate(_("Online"))
 	if event.get("delivery_mode") == "Online":
-		return "Online"
-	return ", ".join(p for p in (event.get("venue"), event.get("city")) if p) or "Online"
+		return online
+	return ", ".join(p for p in (event.get("venue"), event.get("city")) if p) or online
 
 
 def _ics_time(value: datetime) -> str:

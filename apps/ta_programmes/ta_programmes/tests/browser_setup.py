@@ -114,3 +114,53 @@ def prepare_concerns() -> str:
 	}
 	print(json.dumps(data))
 	return programme
+
+
+def prepare_languages() -> str:
+	"""A French-speaking officer, a draft programme of theirs, a trainer already booked, and an
+	approved programme whose title and summary are written in French, Spanish and Arabic (for the
+	public page in each language); prints what the browser test needs."""
+	from datetime import timedelta
+
+	from frappe.utils import add_days, getdate, today
+
+	frappe.set_user("Administrator")
+	f.oversight_cast()
+	suffix = frappe.generate_hash(length=5)
+	officer = f.user(f"agent.fr.{suffix}@tests.ta.example", "TA Programme Officer")
+	frappe.db.set_value("User", officer, {"language": "fr", "first_name": "Camille"})
+	draft = f.programme(title=f"Cybercrime prevention {suffix}", programme_officer=officer)
+	approved = f.approved(f"Digital evidence {suffix}", planned_start=add_days(today(), -30), planned_end=add_days(today(), 365))
+	frappe.db.set_value(
+		"TA Programme", approved,
+		{
+			"summary": "Prosecutors and judges learn to handle electronic evidence lawfully.",
+			"title_fr": f"Preuves numériques {suffix}",
+			"summary_fr": "Les procureurs et les juges apprennent à traiter les preuves électroniques dans le respect du droit.",
+			"title_es": f"Pruebas digitales {suffix}",
+			"summary_es": "Fiscales y jueces aprenden a tratar las pruebas electrónicas conforme a la ley.",
+			"title_ar": f"الأدلة الرقمية {suffix}",
+			"summary_ar": "يتعلم أعضاء النيابة العامة والقضاة التعامل مع الأدلة الإلكترونية وفقاً للقانون.",
+		},
+	)
+	day = getdate(add_days(today(), 21))
+	day = day + timedelta(days=(2 - day.weekday()) % 7)  # a Wednesday
+	busy = f.trainer(f"occupe{suffix}@tests.ta.example", full_name=f"Awa Occupée {suffix}")
+	f.activity_doc(
+		approved, title=f"Atelier {suffix}", status="Scheduled",
+		start=f"{day} 09:00:00", end=f"{day} 12:00:00", trainers=[{"trainer": busy, "hours": 3}],
+	).insert()
+	frappe.db.set_single_value("TA Transparency Settings", "public_page_enabled", 1)
+	frappe.db.commit()
+	from ta_programmes import transparency as T
+
+	T.clear_public_cache()
+	print(
+		json.dumps(
+			{
+				"officer": officer, "password": f.PASSWORD, "draft": draft, "approved": approved, "suffix": suffix,
+				"day": str(day), "busy": busy, "busy_name": f"Awa Occupée {suffix}",
+			}
+		)
+	)
+	return approved

@@ -5,6 +5,7 @@ import frappe
 from frappe import _
 
 from ta_programmes import concerns as C
+from ta_programmes import i18n
 from ta_programmes.core import concerns as core
 
 no_cache = 1
@@ -14,6 +15,7 @@ def get_context(context):
 	context.title = _("Your concern report")
 	context.no_breadcrumbs = 1
 	token = frappe.form_dict.get("token")
+	i18n.page_context(context, "/concern-status", {"token": token} if isinstance(token, str) else None)
 	try:
 		context.case = C.status(token)
 		context.token = token

@@ -4,6 +4,7 @@ their delivery and oversight status, and nothing of other donors' programmes."""
 import frappe
 from frappe import _
 
+from ta_programmes import i18n
 from ta_programmes import transparency as T
 from ta_programmes.permissions import donors_of
 
@@ -13,6 +14,7 @@ no_cache = 1
 def get_context(context):
 	if frappe.session.user == "Guest":
 		frappe.throw(_("Log in to see the programmes your organisation funds."), frappe.PermissionError)
+	i18n.page_context(context, "/my-programmes")
 	donors = donors_of(frappe.session.user)
 	context.title = _("Programmes we fund")
 	context.donors = donors

@@ -8,6 +8,7 @@ from collections import Counter
 import frappe
 from frappe import _
 
+from ta_programmes import i18n
 from ta_programmes import oversight_balance as balance
 from ta_programmes import transparency as T
 from ta_programmes.core.balance import GROUP_ORDER, ONLINE
@@ -16,6 +17,7 @@ no_cache = 1  # the data is cached (transparency.cached) until an app record cha
 
 
 def get_context(context):
+	i18n.page_context(context, "/oversight-meetings")
 	if not T.settings().public_page_enabled:
 		raise frappe.PageDoesNotExistError
 	meetings = balance.public_meetings()

@@ -3,12 +3,14 @@
 from frappe import _
 
 from ta_programmes import concerns as C
+from ta_programmes import i18n
 from ta_programmes.core import concerns as core
 
 no_cache = 1
 
 
 def get_context(context):
+	i18n.page_context(context, "/report-concern")
 	context.title = _("Report a concern")
 	context.programmes = C.public_programmes()
 	context.states = C.states()

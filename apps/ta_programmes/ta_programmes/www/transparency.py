@@ -5,6 +5,7 @@ only what ta_programmes.transparency.public_report publishes (aggregates, suppre
 import frappe
 from frappe import _
 
+from ta_programmes import i18n
 from ta_programmes import transparency as T
 
 # Frappe caches the unfiltered page for Guests (see ta_programmes.transparency.before_request).
@@ -22,13 +23,16 @@ def get_context(context):
 		context.filter_error = str(e)
 		values = {}
 	page = min(max(1, frappe.utils.cint(frappe.form_dict.get("page")) or 1), 10_000)
-	context.report = T.public_report_cached(values, page=page)
+	i18n.page_context(context, "/transparency", values)
+	keep = {**values, "_lang": context.lang_param} if context.lang_param else values
+	context.report = T.for_page(T.public_report_cached(values, page=page))
 	context.pages = [
-		{"number": n, "query": frappe.utils.urlencode({**values, "page": n})} for n in range(1, context.report["pages"] + 1)
+		{"number": n, "query": frappe.utils.urlencode({**keep, "page": n})} for n in range(1, context.report["pages"] + 1)
 	]
 	context.filters = values
 	context.options = T.public_filter_options()
 	context.title = _("Transparency: Technical Assistance Delivered")
-	context.query = frappe.utils.urlencode(values) if values else ""
+	# Downloads speak the page's language.
+	context.query = frappe.utils.urlencode({**values, "_lang": context.lang})
 	context.show_sidebar = 0
 	return context

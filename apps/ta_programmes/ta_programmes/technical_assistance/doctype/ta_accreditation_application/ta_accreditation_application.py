@@ -1,10 +1,10 @@
-import frappe
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
 from ta_programmes import oversight_balance as balance
 from ta_programmes.core import balance as core
 from ta_programmes.enforce import rules
+from ta_programmes.core.i18n import N_, reason
 
 TEXT_FIELDS = (
 	"organisation_name",
@@ -75,6 +75,6 @@ class TAAccreditationApplication(Document):
 
 		oversight.notify(
 			oversight.users_with_role(core.DECIDER_ROLE),
-			frappe._("Accreditation application from {0}").format(self.organisation_name),
+			reason(N_("Accreditation application from {0}"), self.organisation_name),
 			self,
 		)

@@ -9,6 +9,7 @@ from ta_programmes.core import concerns as core
 from ta_programmes.core.oversight import APPROVER_ROLE
 from ta_programmes.enforce import as_date, rules
 from ta_programmes.permissions import overseen_only
+from ta_programmes.core.i18n import N_, reason
 
 # What a concern is about: it decides who oversees the concern and what it holds.
 SCOPE = ("programme", "beneficiary_state", "thematic_area")
@@ -121,7 +122,7 @@ class TAConcernReport(Document):
 
 	def after_insert(self):
 		if self.flags.from_reporter:
-			oversight.notify(C.triagers(self), _("New concern report {0}").format(self.name), self)
+			oversight.notify(C.triagers(self), reason(N_("New concern report {0}"), self.name), self)
 
 	def on_update(self):
 		before = self.get_doc_before_save()
@@ -139,7 +140,7 @@ class TAConcernReport(Document):
 			oversight.recheck(affected, _("Founded concern {0}").format(self.name))
 			managers = oversight.users_with_role(APPROVER_ROLE)
 			officers = [frappe.db.get_value("TA Programme", p, "programme_officer") for p in affected]
-			oversight.notify(managers + officers, _("Concern {0} was found founded").format(self.name), self)
+			oversight.notify(managers + officers, reason(N_("Concern {0} was found founded"), self.name), self)
 
 	def on_trash(self):
 		if self.outcome == core.FOUNDED:

@@ -6,6 +6,7 @@ from ta_programmes import oversight
 from ta_programmes import results as M
 from ta_programmes.core import results as R
 from ta_programmes.enforce import numbers, rules
+from ta_programmes.core.i18n import N_, reason
 
 
 class TAFollowupResponse(Document):
@@ -40,7 +41,7 @@ class TAFollowupResponse(Document):
 			programme = frappe.get_doc("TA Programme", self.programme)
 			oversight.notify(
 				oversight.reviewers_of(programme) + [programme.programme_officer],
-				_("A trainee reported a human-rights concern in the follow-up of {0}").format(self.activity),
+				reason(N_("A trainee reported a human-rights concern in the follow-up of {0}"), self.activity),
 				self,
 			)
 

@@ -8,6 +8,7 @@ from frappe.utils import getdate, now_datetime
 from ta_programmes import oversight
 from ta_programmes.core import oversight as core
 from ta_programmes.enforce import rules
+from ta_programmes.core.i18n import N_, reason
 
 
 class TAOversightSignoff(Document):
@@ -73,9 +74,9 @@ class TAOversightSignoff(Document):
 			),
 		)
 		subject = (
-			_("{0} objects to programme {1}").format(who, programme.title)
+			reason(N_("{0} objects to programme {1}"), who, programme.title)
 			if self.decision == core.OBJECT
-			else _("{0} signed off programme {1}: {2}").format(who, programme.title, _(self.decision))
+			else reason(N_("{0} signed off programme {1}: {2}"), who, programme.title, reason(self.decision))
 		)
 		oversight.notify([programme.programme_officer], subject, programme)
 		oversight.recheck([self.programme], _("Sign-off {0} submitted").format(self.name))

@@ -8,6 +8,7 @@ from ta_programmes.core import lifecycle as L
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, rules
 from ta_programmes.exceptions import GateRefusedError
+from ta_programmes.core.i18n import N_, reason
 
 OFFICER_ROLES = ("TA Programme Officer", "TA Programme Manager", "TA Administrator")
 
@@ -43,10 +44,17 @@ class TAProgramme(Document):
 		planned_start: DF.Date
 		programme_officer: DF.Link
 		status: DF.Literal["Draft", "Under Review", "Approved", "Active", "Suspended", "Completed", "Cancelled"]
+		summary: DF.SmallText | None
+		summary_ar: DF.SmallText | None
+		summary_es: DF.SmallText | None
+		summary_fr: DF.SmallText | None
 		suspended_on: DF.Datetime | None
 		suspension_reason: DF.SmallText | None
 		thematic_areas: DF.TableMultiSelect[TAProgrammeTheme]
 		title: DF.Data
+		title_ar: DF.Data | None
+		title_es: DF.Data | None
+		title_fr: DF.Data | None
 	# end: auto-generated types
 
 	def validate(self):
@@ -150,7 +158,7 @@ class TAProgramme(Document):
 			text += " " + _("Reason: {0}").format(self.suspension_reason)
 		self.add_comment("Info", text)
 		if new == "Under Review":
-			oversight.notify(oversight.reviewers_of(self), _("Programme {0} is under review and awaits your sign-off").format(self.title), self)
+			oversight.notify(oversight.reviewers_of(self), reason(N_("Programme {0} is under review and awaits your sign-off"), self.title), self)
 
 	def set_budget(self):
 		for row in self.funding_lines:
