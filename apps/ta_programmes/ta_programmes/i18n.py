@@ -51,18 +51,6 @@ def translations_of(message: str) -> dict[str, str]:
 	return out
 
 
-def translated_values(fieldnames: tuple[str, ...]):
-	"""Frappe's rows are English; this translates the listed values (Select options, country names)."""
-
-	def apply(row):
-		for f in fieldnames:
-			if row.get(f):
-				row[f] = _(row[f])
-		return row
-
-	return apply
-
-
 @contextmanager
 def speaking(lang: str | None):
 	"""Run the block with ``_()`` in ``lang`` (an e-mail in its recipient's language)."""

@@ -47,7 +47,12 @@ text = st.one_of(
 		]
 	),
 )
-params = st.dictionaries(st.one_of(st.sampled_from(FILTERS + ("trainer", "token")), st.text(max_size=12)), text, max_size=6)
+# _lang: the language switch of the public outputs (any value: a known language, a made-up one).
+params = st.dictionaries(
+	st.one_of(st.sampled_from(FILTERS + ("trainer", "token", "_lang")), st.text(max_size=12)),
+	st.one_of(text, st.sampled_from(["fr", "es", "ar", "en", "ar-EG", "zz", "fr-CA"])),
+	max_size=6,
+)
 
 
 class TestGuestFuzz(FrappeTestCase):
@@ -59,14 +64,14 @@ class TestGuestFuzz(FrappeTestCase):
 		frappe.db.set_single_value("System Settings", "allow_error_traceback", 0)
 		frappe.db.commit()
 
-	def get(self, path: str, query: dict) -> tuple[int, str, float]:
+	def get(self, path: str, query: dict, headers: dict | None = None) -> tuple[int, str, float]:
 		url = path + ("?" + urlencode(query) if query else "")
 		started = time.monotonic()
-		response = f.rest("GET", url)
+		response = f.rest("GET", url, headers=headers)
 		return response.status_code, response.get_data().decode("utf-8", "replace"), time.monotonic() - started
 
-	def check(self, name: str, query: dict) -> None:
-		status, body, seconds = self.get(ENDPOINTS[name], query)
+	def check(self, name: str, query: dict, headers: dict | None = None) -> None:
+		status, body, seconds = self.get(ENDPOINTS[name], query, headers)
 		self.assertLess(status, 500, f"{name} {query!r} -> {status}: {body[:400]}")
 		self.assertNotIn("Traceback (most recent call last)", body, f"{name} {query!r}")
 		if status >= 400:
@@ -77,6 +82,17 @@ class TestGuestFuzz(FrappeTestCase):
 	@given(query=params)
 	def test_the_public_page(self, query):
 		self.check("page", query)
+
+	@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(
+		name=st.sampled_from(["page", "csv", "report concern page", "oversight meetings page"]),
+		accept=st.one_of(
+			st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=60),
+			st.sampled_from(["ar,en;q=0.5", "fr-FR,fr;q=0.9", "es-419", "*", "q=;;,", "de, zz;q=abc"]),
+		),
+	)
+	def test_any_accept_language_header(self, name, accept):
+		self.check(name, {}, {"Accept-Language": accept})
 
 	@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 	@given(query=params)
