@@ -1,6 +1,7 @@
 """The transparency PDF: built from a fixture, read back with pypdf."""
 
 import io
+import re
 import time
 from datetime import datetime
 
@@ -207,3 +208,123 @@ def test_builds_with_the_built_in_font_when_dejavu_is_missing(monkeypatch):
 	assert pages == count
 	assert "<script>alert(1)</script>" in text
 	assert "Page 1 of" in text
+
+
+# --------------------------------------------------------------------------------------------
+# Languages: labels through ``translate``, figures and dates as the language writes them
+
+FR = {
+	"Summary": "Résumé",
+	"Delivery by state": "Assistance fournie par État",
+	"State": "État",
+	"Women": "Femmes",
+	"Men": "Hommes",
+	"Page {0} of {1}": "Page {0} sur {1}",
+	"Generated {0}": "Généré le {0}",
+	"Participants by UN regional group": "Participants par groupe régional de l'ONU",
+	"Share of published activities": "Part des activités publiées",
+	"No data for this selection.": "Aucune donnée pour cette sélection.",
+	"None: all published data": "Aucun : toutes les données publiées",
+}
+SPACES = re.compile("[\u202f\u00a0]")  # Babel's narrow and no-break spaces
+
+
+def normalised(text: str) -> str:
+	return squash(SPACES.sub(" ", text))
+
+
+def build_in(lang: str, data: R.ReportData, translations: dict[str, str]) -> bytes:
+	out = io.BytesIO()
+	R.build_pdf(data, out, translate=lambda s: translations.get(s, s), lang=lang)
+	return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def french():
+	pdf = build_in("fr", dataset(), FR)
+	return pdf, normalised(text_of(pdf)[1])
+
+
+def test_french_labels_come_from_translate(french):
+	text = french[1]
+	for label in ("Résumé", "Assistance fournie par État", "État", "Femmes", "Hommes", "Page 1 sur"):
+		assert label in text
+	assert "Participants par groupe régional de l'ONU" in text and "Part des activités publiées" in text
+	assert "Delivery by state" not in text and "Page 1 of" not in text and "Summary" not in text
+	assert "Funding by donor" in text  # no translation given: the English is kept
+	assert "<script>alert(1)</script> & more" in text  # data is printed as given
+
+
+def test_french_figures_dates_and_generation_time(french):
+	raw, text = french[0], french[1]
+	for figure in ("550 000", "120 500,25", "236,50", "110 000", "125 000,50", "<5"):
+		assert figure in text, figure
+	assert "550,000" not in text and "120,500.25" not in text
+	assert "\u202f" in text_of(raw)[1]  # Babel's narrow no-break space, drawn (DejaVu has it)
+	assert "Généré le 1 juin 2026 14:05" in text
+	assert "2 mars 2026" in text  # the date of the override
+
+
+def test_french_outline(french):
+	titles = [item.title for item in pypdf.PdfReader(io.BytesIO(french[0])).outline]
+	assert titles[0] == "Résumé"
+	assert "Assistance fournie par État" in titles
+
+
+@pytest.mark.parametrize(
+	("lang", "figures"),
+	[("en", ("550,000", "120,500.25")), ("es", ("550.000", "120.500,25")), ("fr", ("550 000", "120 500,25"))],
+)
+def test_figures_follow_the_language(lang, figures):
+	text = normalised(text_of(build_in(lang, dataset(2), {}))[1])
+	for figure in figures:
+		assert figure in text
+
+
+def test_empty_report_in_french():
+	data = R.ReportData(title="Vide", period_label="2026", filters={}, generated=GENERATED, totals={})
+	text = normalised(text_of(build_in("fr", data, FR))[1])
+	assert "Aucune donnée pour cette sélection." in text
+	assert "Aucun : toutes les données publiées" in text
+	assert "No data for this selection." not in text
+
+
+def test_every_label_goes_through_translate():
+	"""A translation that upper-cases: every label of the module comes out upper-cased."""
+	data = dataset(3)
+	data.results = [
+		{
+			"programme": "P1",
+			"indicator": "Cases",
+			"period": "2026",
+			"baseline": 1,
+			"target": 9,
+			"actual": 7,
+			"achievement": "78%",
+		}
+	]
+	pdf = build_in("en", data, _Upper())
+	text = squash(text_of(pdf)[1])
+	labels = {
+		label
+		for columns in (
+			R.STATE_COLUMNS,
+			R.DONOR_COLUMNS,
+			R.THEME_COLUMNS,
+			R.RESULT_COLUMNS,
+			R.PROGRAMME_COLUMNS,
+		)
+		for _key, label, _w in columns
+	}
+	for label in sorted(labels):
+		assert label.upper() in text, label
+	assert "PAGE 1 OF" in text and "GENERATED 2026-06-01 14:05" in text
+	assert "PARTICIPANTS BY UN REGIONAL GROUP" in text and "SHARE OF PUBLISHED ACTIVITIES" in text
+	assert "RESULTS: WHAT CHANGED" in text and "SUPPRESSION OF SMALL NUMBERS" in text
+	titles = [item.title for item in pypdf.PdfReader(io.BytesIO(pdf)).outline]
+	assert titles and all(title == title.upper() for title in titles)
+
+
+class _Upper(dict):
+	def get(self, key, default=None):
+		return key.upper()

@@ -864,8 +864,10 @@ def public_pdf_bytes(report: dict) -> bytes:
 	import io
 
 	from ta_programmes.core.report_pdf import build_pdf
+	from ta_programmes.i18n import public_lang
+
 	out = io.BytesIO()
-	build_pdf(report_data(report, _("Technical Assistance Delivered")), out)
+	build_pdf(report_data(report, _("Technical Assistance Delivered")), out, translate=_, lang=public_lang())
 	return out.getvalue()
 
 
@@ -889,7 +891,9 @@ def desk_pdf_file(values: dict, user: str, notify: bool = False) -> str:
 			frappe.publish_realtime("ta_pdf_progress", {"done": done, "total": total}, user=user)
 
 	out = io.BytesIO()
-	build_pdf(report_data(report, _("TA Assistance Delivered")), out, progress)
+	from ta_programmes.i18n import public_lang
+
+	build_pdf(report_data(report, _("TA Assistance Delivered")), out, progress, translate=_, lang=public_lang())
 	file = frappe.get_doc(
 		{
 			"doctype": "File",
