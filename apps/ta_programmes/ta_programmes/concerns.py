@@ -410,7 +410,7 @@ def refresh_overdue(day: date | None = None) -> list[str]:
 				from ta_programmes.oversight import notify
 
 				concern = frappe.get_doc(REPORT, c.name)
-				notify(triagers(concern), _("Concern {0}: {1}").format(c.name, _(flag)), concern)
+				notify(triagers(concern), reason(N_("Concern {0}: {1}"), c.name, reason(flag)), concern)
 	return newly
 
 

@@ -63,7 +63,12 @@ override_whitelisted_methods = {
 }
 # Every request of a donor, once its user is known: nothing hidden from donors may be named.
 # ... and token-authenticated API calls in their user's language (see ta_programmes.i18n).
-auth_hooks = ["ta_programmes.api.guard.donor_request_guard", "ta_programmes.i18n.users_language"]
+# A disabled user's API key is refused.
+auth_hooks = [
+	"ta_programmes.api.guard.refuse_disabled_users",
+	"ta_programmes.api.guard.donor_request_guard",
+	"ta_programmes.i18n.users_language",
+]
 
 # Desk assets
 app_include_js = "/assets/ta_programmes/js/ta_common.js"

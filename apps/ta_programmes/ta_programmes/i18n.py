@@ -64,11 +64,20 @@ def speaking(lang: str | None):
 
 def render_in(message, lang: str | None) -> str:
 	"""A ``core.i18n.reason`` (template, args) in ``lang``; an argument that is itself a reason
-	(a status, a decision) is translated too. A plain string is taken as already translated."""
+	(a status, a decision) is translated too, and a list of words of the app (field labels) is
+	translated word by word. A plain string is taken as already translated."""
 	if isinstance(message, str):
 		return message
 	template, args = message
-	return _(template, lang=lang).format(*(render_in(a, lang) if isinstance(a, tuple) else a for a in args))
+
+	def arg(a):
+		if isinstance(a, tuple):
+			return render_in(a, lang)
+		if isinstance(a, list):
+			return ", ".join(_(x, lang=lang) for x in a)
+		return a
+
+	return _(template, lang=lang).format(*(arg(a) for a in args))
 
 
 def by_language(users: list[str]) -> dict[str, list[str]]:

@@ -233,7 +233,10 @@ def published_overrides(programmes: list[str] | None = None) -> list[dict]:
 		frappe.qb.from_(Override)
 		.join(Programme)
 		.on(Override.programme == Programme.name)
-		.select(Programme.name.as_("programme"), Programme.title, Override.organisation, Override.justification, Override.recorded_on)
+		.select(
+			Programme.name.as_("programme"), Programme.title, Programme.title_fr, Programme.title_es, Programme.title_ar,
+			Override.organisation, Override.justification, Override.recorded_on,
+		)
 		.where(Override.docstatus == 1)
 		.where(Programme.status.isin(REPORTED_STATUSES))
 		.orderby(Override.recorded_on, order=frappe.qb.desc)
@@ -422,12 +425,14 @@ def clear_public_cache(doc=None, method=None) -> None:
 
 
 def before_request() -> None:
-	"""Frappe keeps the rendered /transparency for Guests; a filtered, paged or logged-in view is
-	never served from, nor stored in, that cache."""
+	"""Frappe keeps the rendered /transparency for Guests; only a plain GET of it (no query, no
+	form body, no session) is served from, or stored in, that cache: a filtered, paged, posted or
+	logged-in view never is (a POST with filters would otherwise be stored as everyone's page)."""
 	request = getattr(frappe.local, "request", None)
 	if request is None or request.path.rstrip("/") != "/transparency":
 		return
-	if request.args or request.cookies.get("sid", "Guest") not in ("", "Guest") or not settings().public_page_enabled:
+	plain_get = request.method in ("GET", "HEAD") and not request.args and not request.content_length
+	if not plain_get or request.cookies.get("sid", "Guest") not in ("", "Guest") or not settings().public_page_enabled:
 		frappe.local.no_cache = True
 
 
@@ -559,7 +564,10 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		"pages": 1 if page is None else pages,
 		"programme_count": len(programmes),
 		"overrides": [
-			{**o, "title": plain(o.title), "justification": plain(o.justification), "recorded_on": str(o.recorded_on or "")}
+			{
+				**o, "title": plain(i18n.text_in(o, "title", lang)), "justification": plain(o.justification),
+				"recorded_on": str(o.recorded_on or ""),
+			}
 			for o in published_overrides(f.programmes)
 		],
 		"methodology": _(
@@ -871,8 +879,11 @@ def public_pdf_bytes(report: dict) -> bytes:
 	return out.getvalue()
 
 
-def desk_pdf_file(values: dict, user: str, notify: bool = False) -> str:
-	"""The report for what ``user`` may see, as a private File; progress goes to the user's desk."""
+def desk_pdf_file(values: dict, user: str, notify: bool = False, lang: str | None = None) -> str:
+	"""The report for what ``user`` may see, as a private File, in ``lang`` (the requester's);
+	progress goes to the user's desk."""
+	if lang:
+		frappe.local.lang = lang
 	import io
 
 	from ta_programmes.core.report_pdf import build_pdf

@@ -67,6 +67,17 @@ TIMELINE = (
 )
 
 
+def refuse_disabled_users() -> None:
+	"""auth_hooks: a disabled user's API key or session no longer opens anything (Frappe 15.56
+	checks ``enabled`` at login, not when an API key is used)."""
+	user = frappe.session.user
+	if user in (None, "", "Guest", "Administrator"):
+		return
+	if not frappe.get_cached_value("User", user, "enabled"):
+		frappe.set_user("Guest")
+		frappe.throw(_("This account is disabled."), frappe.AuthenticationError, title=_("Not Permitted"))
+
+
 def donor_request_guard() -> None:
 	"""auth_hooks: runs on every request once its user is known (session or API key)."""
 	user = frappe.session.user

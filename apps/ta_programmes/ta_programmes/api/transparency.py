@@ -22,9 +22,31 @@ def _public_values(kwargs: dict) -> dict:
 	return T.Filters.public(kwargs)
 
 
+# A cell a spreadsheet would run as a formula: shown as text instead (OWASP's CSV injection advice).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class _SafeWriter:
+	"""csv.writer whose text cells never start a formula, whoever typed them (a title, a donor)."""
+
+	def __init__(self, out):
+		self.writer = csv.writer(out)
+
+	@staticmethod
+	def cell(value):
+		return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+	def writerow(self, row):
+		self.writer.writerow([self.cell(v) for v in row])
+
+	def writerows(self, rows):
+		for row in rows:
+			self.writerow(row)
+
+
 def public_csv_text(report: dict) -> str:
 	out = io.StringIO()
-	w = csv.writer(out)
+	w = _SafeWriter(out)
 	w.writerow([_("Technical assistance delivered"), report["generated"]])
 	for key, value in T.filter_labels(report["filters"]).items():
 		w.writerow([key, value])
@@ -93,5 +115,6 @@ def request_pdf(filters: str | dict | None = None) -> dict:
 		values=values,
 		user=frappe.session.user,
 		notify=True,
+		lang=frappe.local.lang,  # a job speaks the site's language unless told the user's
 	)
 	return {"queued": True}

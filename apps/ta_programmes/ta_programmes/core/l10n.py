@@ -100,6 +100,17 @@ def period(start, end, lang: str | None) -> str:
 	return f"{day(start, lang)} – {day(end, lang)}"
 
 
+# Characters that change the direction of the text after them until they are closed (embeddings,
+# overrides, isolates): typed into a title, one could reverse what follows it on a line it is shown
+# in. The marks U+200E/U+200F, which affect only their neighbours, stay.
+_DIRECTION_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def without_direction_controls(text: str | None) -> str | None:
+	"""``text`` without bidirectional embedding, override and isolate characters."""
+	return text.translate(_DIRECTION_CONTROLS) if isinstance(text, str) else text
+
+
 def cell(value, lang: str | None):
 	"""A public table cell in the language: numbers grouped, ``<5`` and ``45%`` localised, text as is."""
 	if isinstance(value, bool) or value is None:

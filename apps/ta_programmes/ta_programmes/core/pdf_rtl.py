@@ -69,7 +69,7 @@ class _BidiParagraph(Flowable):
 		self.spaceBefore, self.spaceAfter = style.spaceBefore, style.spaceAfter
 		self._lines, self._wrapped = lines, None
 
-	def getPlainText(self) -> str:
+	def getPlainText(self, identify=None) -> str:
 		return self.text
 
 	def _wrap_lines(self, width: float) -> list[str]:

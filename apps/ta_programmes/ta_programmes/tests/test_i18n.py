@@ -199,3 +199,40 @@ class TestPublicOutputsInTheVisitorsLanguage(FrappeTestCase):
 		self.assertEqual(descriptions, {None: "Training for investigators _test", "es": "Formación para investigadores _test"})
 		marker = {n.get(lang) for n in activity.find("policy-marker").iter("narrative")}
 		self.assertEqual(marker, {None, "fr", "es", "ar"})  # the app's own wording, in all its languages
+
+
+class TestPublicTextsInEveryLanguage(FrappeTestCase):
+	"""A text only one language reads is watched like the others: direction overrides are removed,
+	and a change to a published programme's public texts is recorded and told to its overseers."""
+
+	def test_direction_overrides_are_removed_from_public_texts(self):
+		name = f.programme(title="Direction _test")
+		doc = frappe.get_doc("TA Programme", name)
+		doc.title_ar = "\u202eبرنامج\u202c IATI"
+		doc.summary_fr = "Texte \u2066isolé\u2069"
+		doc.save()
+		self.assertEqual(frappe.db.get_value("TA Programme", name, "title_ar"), "برنامج IATI")
+		self.assertEqual(frappe.db.get_value("TA Programme", name, "summary_fr"), "Texte isolé")
+
+	def test_a_change_to_a_published_programmes_public_texts_is_recorded_and_told(self):
+		cast = f.oversight_cast()
+		name = f.approved("Published texts _test")
+		manager = f.MANAGER
+		frappe.db.delete("Notification Log", {"document_name": name})
+		doc = frappe.get_doc("TA Programme", name)
+		doc.summary_ar = "ملخص جديد"
+		doc.save()
+		comments = frappe.get_all(
+			"Comment", filters={"reference_name": name, "comment_type": "Info"}, pluck="content", order_by="creation desc", limit=3
+		)
+		self.assertTrue(any("Public Summary (Arabic)" in c for c in comments), comments)
+		told = set(frappe.get_all("Notification Log", filters={"document_name": name}, pluck="for_user"))
+		self.assertIn(manager, told)
+		self.assertIn(cast["ohchr"], told)  # a reviewer of the programme
+
+	def test_a_draft_programmes_texts_change_quietly(self):
+		name = f.programme(title="Quiet draft _test")
+		doc = frappe.get_doc("TA Programme", name)
+		doc.title_fr = "Brouillon"
+		doc.save()
+		self.assertFalse(frappe.get_all("Notification Log", filters={"document_name": name}))

@@ -176,3 +176,19 @@ class TestPermissions(FrappeTestCase):
 		messages = [json.loads(m)["message"] for m in json.loads(response.json["_server_messages"])]
 		self.assertIn("add up to 70%", messages[0])
 		self.assertNotIn("Traceback (most recent call last)", response.get_data(as_text=True))
+
+
+class TestDisabledUsers(FrappeTestCase):
+	def test_a_disabled_users_api_key_opens_nothing(self):
+		email = f.user("disabled-donor@tests.ta.example", "TA Donor")
+		frappe.db.set_value("User", email, "enabled", 1)
+		auth = f.api_auth(email)
+		frappe.db.commit()
+		self.assertEqual(f.rest("GET", "/api/method/frappe.auth.get_logged_user", headers=auth).status_code, 200)
+		frappe.db.set_value("User", email, "enabled", 0)
+		frappe.db.commit()
+		frappe.clear_cache(user=email)
+		for path in ("/api/method/frappe.auth.get_logged_user", "/api/resource/TA Programme", "/my-programmes"):
+			response = f.rest("GET", path, headers=auth)
+			self.assertIn(response.status_code, (401, 403), path)
+			self.assertNotIn(email, response.get_data(as_text=True))

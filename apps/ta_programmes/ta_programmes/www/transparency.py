@@ -24,6 +24,8 @@ def get_context(context):
 		values = {}
 	page = min(max(1, frappe.utils.cint(frappe.form_dict.get("page")) or 1), 10_000)
 	i18n.page_context(context, "/transparency", values)
+	if values or page > 1 or context.get("filter_error") or context.lang_param:
+		context.no_cache = 1  # never stored as the page every Guest gets
 	keep = {**values, "_lang": context.lang_param} if context.lang_param else values
 	context.report = T.for_page(T.public_report_cached(values, page=page))
 	context.pages = [

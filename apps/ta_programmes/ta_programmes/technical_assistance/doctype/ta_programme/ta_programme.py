@@ -3,12 +3,14 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from ta_programmes import deconfliction, oversight, results
+from ta_programmes import deconfliction, i18n, oversight, results, transparency
+from ta_programmes.core import l10n
 from ta_programmes.core import lifecycle as L
 from ta_programmes.core import rules as R
 from ta_programmes.enforce import as_date, rules
 from ta_programmes.exceptions import GateRefusedError
 from ta_programmes.core.i18n import N_, reason
+from ta_programmes.core.oversight import APPROVER_ROLE
 
 OFFICER_ROLES = ("TA Programme Officer", "TA Programme Manager", "TA Administrator")
 
@@ -73,6 +75,7 @@ class TAProgramme(Document):
 			self.set_budget()
 			deconfliction.stamp_notes(self)
 			self.check_status_change()
+		self.clean_public_texts()
 
 	# --- status and the oversight gate ------------------------------------------------------------
 	def previous_status(self) -> str | None:
@@ -144,7 +147,34 @@ class TAProgramme(Document):
 			indicator="orange",
 		)
 
+	# --- what the public reads ---------------------------------------------------------------------
+	def public_text_fields(self) -> list[str]:
+		return [f for base in i18n.TRANSLATED_FIELDS for f in (base, *(f"{base}_{lang}" for lang in i18n.OTHER_LANGUAGES))]
+
+	def clean_public_texts(self):
+		"""No direction override in a public text: it would reverse what follows it where shown."""
+		for field in self.public_text_fields():
+			self.set(field, l10n.without_direction_controls(self.get(field)))
+
+	def tell_about_public_text_changes(self):
+		"""A published programme's public texts (in any language) changed: recorded in the timeline
+		and told to its reviewers and the programme managers, who read every language version."""
+		before = self.get_doc_before_save()
+		if not before or self.status not in transparency.REPORTED_STATUSES:
+			return
+		changed = [f for f in self.public_text_fields() if (before.get(f) or "") != (self.get(f) or "")]
+		if not changed:
+			return
+		labels = ", ".join(_(self.meta.get_label(f)) for f in changed)
+		self.add_comment("Info", _("Public texts changed by {0}: {1}.").format(frappe.session.user, labels))
+		oversight.notify(
+			oversight.reviewers_of(self) + oversight.users_with_role(APPROVER_ROLE),
+			reason(N_("The public texts of programme {0} changed: {1}"), self.title, [self.meta.get_label(f) for f in changed]),
+			self,
+		)
+
 	def on_update(self):
+		self.tell_about_public_text_changes()
 		if self.flags.pop("recheck", None):
 			oversight.recheck([self.name], _("Programme {0} changed").format(self.name))
 		change = self.flags.pop("status_change", None)
