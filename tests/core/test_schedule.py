@@ -2,6 +2,7 @@
 model, trainer ranking, reminders and the iCalendar feed."""
 
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
 
 import pytest
 from hypothesis import assume, given, settings
@@ -299,6 +300,13 @@ def test_conflicts_are_exactly_the_pairs_that_meet_once_the_earlier_is_extended(
 	if window:
 		near = [e for e in existing if e.end_utc > window[0] and e.start_utc < window[1]]
 		assert S.find_conflicts(new, near, buffer) == found
+	# Nor do the separate windows, which hold no more than the one span.
+	windows = S.query_windows(new, buffer)
+	assert all(a[1] < b[0] for a, b in pairwise(windows))
+	near = [e for e in existing if any(e.end_utc > w[0] and e.start_utc < w[1] for w in windows)]
+	assert S.find_conflicts(new, near, buffer) == found
+	if window:
+		assert (windows[0][0], windows[-1][1]) == window
 
 
 def at(hour_from, hour_to, **kw):
@@ -345,6 +353,12 @@ def test_query_window_and_negative_buffer():
 		BASE + timedelta(hours=57),
 	)
 	assert S.query_window([], timedelta(hours=24)) is None
+	assert S.query_windows(sessions, timedelta(hours=2)) == [
+		(BASE + timedelta(hours=7), BASE + timedelta(hours=14)),
+		(BASE + timedelta(hours=28), BASE + timedelta(hours=35)),
+	]
+	assert S.query_windows(sessions, timedelta(hours=24)) == [(BASE - timedelta(hours=15), BASE + timedelta(hours=57))]
+	assert S.query_windows([], timedelta(hours=24)) == []
 	with pytest.raises(InvalidValue, match="negative"):
 		S.find_conflicts(sessions, [], timedelta(hours=-1))
 

@@ -30,7 +30,7 @@ def travel_buffer() -> timedelta:
 
 
 def viewer_zone() -> str:
-	return frappe.db.get_value("User", frappe.session.user, "time_zone") or frappe.utils.get_system_timezone()
+	return frappe.get_cached_value("User", frappe.session.user, "time_zone") or frappe.utils.get_system_timezone()
 
 
 def utc_now() -> datetime:
@@ -88,38 +88,43 @@ def check_trainer_conflicts(activity, sessions: list[S.Session]) -> None:
 	new = S.as_busy(sessions, activity.beneficiary_state, in_person, activity.time_zone)
 	buffer = travel_buffer()
 	conflicts = S.find_conflicts(new, [], buffer)  # sessions of this activity among themselves
+	names: dict[str, str] = {}
 	if trainers:
-		lock_trainers(trainers)
-		existing = bookings_in_window(trainers, S.query_window(new, buffer), exclude_activity=activity.name, lock=True)
+		names = lock_trainers(trainers)
+		existing = bookings_in_window(trainers, S.query_windows(new, buffer), exclude_activity=activity.name, lock=True)
 		for trainer in trainers:
 			conflicts += S.find_conflicts(new, existing.get(trainer, []), buffer, trainer=trainer, among_new=False)
 	if conflicts:
-		names = dict(frappe.get_all("TA Trainer", filters={"name": ("in", trainers or [""])}, fields=["name", "full_name"], as_list=True))
 		with rules():
 			S.raise_conflicts(conflicts, names, viewer_zone(), _)
 
 
-def lock_trainers(trainers: list[str]) -> None:
+def lock_trainers(trainers: list[str]) -> dict[str, str]:
+	"""Lock the trainers' rows (see check_trainer_conflicts); their names, for the messages."""
 	T = frappe.qb.DocType("TA Trainer")
-	frappe.qb.from_(T).select(T.name).where(T.name.isin(trainers)).for_update().run()
+	return dict(frappe.qb.from_(T).select(T.name, T.full_name).where(T.name.isin(trainers)).for_update().run())
 
 
 def bookings_in_window(
 	trainers: list[str], window, exclude_activity: str | None = None, lock: bool = False
 ) -> dict[str, list[S.Busy]]:
-	"""The trainers' busy periods overlapping ``window``: an indexed range query. ``lock`` makes it
-	a locking read, which sees what other transactions committed meanwhile (MariaDB's repeatable
-	read would otherwise show this transaction's older snapshot)."""
-	if not window:
+	"""The trainers' busy periods overlapping ``window`` (one (start, end) or a list of them): an
+	indexed range query per window, in one statement. ``lock`` makes it a locking read, which sees
+	what other transactions committed meanwhile (MariaDB's repeatable read would otherwise show
+	this transaction's older snapshot)."""
+	windows = [window] if isinstance(window, tuple) else list(window or [])
+	if not windows:
 		return {}
-	start, end = window
 	B = frappe.qb.DocType(BOOKING)
+	overlaps = None
+	for start, end in windows:
+		term = (B.start_utc < end) & (B.end_utc > start)
+		overlaps = term if overlaps is None else overlaps | term
 	q = (
 		frappe.qb.from_(B)
 		.select(B.trainer, B.start_utc, B.end_utc, B.kind, B.activity, B.session_label, B.country, B.in_person)
 		.where(B.trainer.isin(trainers))
-		.where(B.start_utc < end)
-		.where(B.end_utc > start)
+		.where(overlaps)
 	)
 	if exclude_activity:
 		q = q.where((B.activity.isnull()) | (B.activity != exclude_activity))

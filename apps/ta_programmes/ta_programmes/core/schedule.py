@@ -367,6 +367,21 @@ def query_window(new: Sequence[Busy], travel_buffer: timedelta) -> tuple[datetim
 	return first - travel_buffer, last + travel_buffer
 
 
+def query_windows(new: Sequence[Busy], travel_buffer: timedelta) -> list[tuple[datetime, datetime]]:
+	"""The UTC windows, disjoint and in order, outside which no busy period can conflict with
+	``new``: each new period widened by the travel buffer, overlapping ones merged. Sessions weeks
+	apart (a series, or two activities saved together) are fetched as separate ranges, not as one
+	span holding every booking in between."""
+	_check_buffer(travel_buffer)
+	merged: list[tuple[datetime, datetime]] = []
+	for start, end in sorted((b.start_utc - travel_buffer, b.end_utc + travel_buffer) for b in new):
+		if merged and start <= merged[-1][1]:
+			merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+		else:
+			merged.append((start, end))
+	return merged
+
+
 def conflict_message(conflict: Conflict, trainer_name: str, viewer_zone: str | None) -> Reason:
 	"""Why ``conflict`` prevents the booking, with times in the host zone and the viewer's."""
 	new, old = conflict.new, conflict.existing
