@@ -202,3 +202,12 @@ def test_controller_methods_belong_to_the_class(name):
 			for inner in ast.walk(node):
 				if isinstance(inner, ast.FunctionDef) and inner.args.args and inner.args.args[0].arg == "self":
 					raise AssertionError(f"{name}: {inner.name}(self, ...) is outside the controller class")
+
+
+def test_the_tracked_bench_config_is_written_as_frappe_writes_it():
+	"""`.ci/setup` makes the repository a bench, and bench/Frappe rewrite sites/common_site_config.json
+	(json.dumps, indent 1, sorted keys, no final newline) whenever a setting is set: the tracked file is
+	in exactly that form, so the checkout stays clean after the setup."""
+	path = APP.parents[2] / "sites" / "common_site_config.json"
+	text = path.read_text()
+	assert text == json.dumps(json.loads(text), indent=1, sort_keys=True)
