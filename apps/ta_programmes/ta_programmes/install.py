@@ -15,6 +15,23 @@ def after_install():
 	sync_thematic_areas()
 	sync_standard_indicators()
 	save_single_defaults()
+	system_defaults()
+
+
+# Frappe leaves these to its setup wizard, and without them reads time as Asia/Kolkata. A site
+# installed without the wizard (bench new-site --install-app, the setup script, CI) starts on
+# UTC and US dollars; `.ci/setup` sets the agency's own (TA_TIME_ZONE, TA_CURRENCY, TA_COUNTRY).
+SYSTEM_DEFAULTS = {"time_zone": "UTC", "currency": "USD", "language": "en"}
+
+
+def system_defaults() -> None:
+	"""Set the site's time zone, currency and language where nobody has set them yet."""
+	settings = frappe.get_single("System Settings")
+	missing = {key: value for key, value in SYSTEM_DEFAULTS.items() if not settings.get(key)}
+	if missing:
+		for key, value in missing.items():
+			frappe.db.set_single_value("System Settings", key, value)
+		frappe.clear_cache()
 
 
 def after_migrate():

@@ -54,3 +54,24 @@ class TestInstall(FrappeTestCase):
 		result = activities_next_30_days()
 		self.assertEqual(result["fieldtype"], "Int")
 		self.assertIsInstance(result["value"], int)
+
+
+class TestSystemDefaults(FrappeTestCase):
+	def test_a_site_installed_without_the_wizard_keeps_time_in_utc(self):
+		"""The test site was made with `new-site --install-app` and no setup wizard: Frappe would read
+		its time as Asia/Kolkata; the app set UTC, US dollars and English."""
+		from frappe.utils import get_system_timezone
+
+		self.assertEqual(get_system_timezone(), "UTC")
+		self.assertEqual(frappe.db.get_single_value("System Settings", "currency"), "USD")
+
+	def test_what_a_site_has_chosen_is_kept(self):
+		from ta_programmes.install import system_defaults
+
+		previous = frappe.db.get_single_value("System Settings", "time_zone")
+		try:
+			frappe.db.set_single_value("System Settings", "time_zone", "Africa/Nairobi")
+			system_defaults()
+			self.assertEqual(frappe.db.get_single_value("System Settings", "time_zone"), "Africa/Nairobi")
+		finally:
+			frappe.db.set_single_value("System Settings", "time_zone", previous)
