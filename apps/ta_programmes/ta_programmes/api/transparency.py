@@ -10,6 +10,7 @@ import frappe
 from frappe import _
 
 from ta_programmes import transparency as T
+from ta_programmes.replica import reads_from_replica
 
 # Above this many rows the desk PDF is built in a background job.
 BACKGROUND_ROWS = 300
@@ -75,6 +76,7 @@ def public_csv_text(report: dict) -> str:
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@reads_from_replica
 def public_csv(**kwargs):
 	report = T.public_report_cached(_public_values(kwargs))
 	frappe.response.update(
@@ -86,6 +88,7 @@ def public_csv(**kwargs):
 
 
 @frappe.whitelist(allow_guest=True, methods=["GET"])
+@reads_from_replica
 def public_pdf(**kwargs):
 	values = _public_values(kwargs)
 	report = T.public_report_cached(values)

@@ -7,10 +7,12 @@ from frappe import _
 from ta_programmes import i18n
 from ta_programmes import transparency as T
 from ta_programmes.permissions import donors_of
+from ta_programmes.replica import reads_from_replica
 
 no_cache = 1
 
 
+@reads_from_replica
 def get_context(context):
 	if frappe.session.user == "Guest":
 		frappe.throw(_("Log in to see the programmes your organisation funds."), frappe.PermissionError)

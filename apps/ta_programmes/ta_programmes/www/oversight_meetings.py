@@ -12,10 +12,12 @@ from ta_programmes import i18n
 from ta_programmes import oversight_balance as balance
 from ta_programmes import transparency as T
 from ta_programmes.core.balance import GROUP_ORDER, ONLINE
+from ta_programmes.replica import reads_from_replica
 
 no_cache = 1  # the data is cached (transparency.cached) until an app record changes
 
 
+@reads_from_replica
 def get_context(context):
 	i18n.page_context(context, "/oversight-meetings")
 	if not T.settings().public_page_enabled:

@@ -7,11 +7,13 @@ from frappe import _
 
 from ta_programmes import i18n
 from ta_programmes import transparency as T
+from ta_programmes.replica import reads_from_replica
 
 # Frappe caches the unfiltered page for Guests (see ta_programmes.transparency.before_request).
 no_cache = 0
 
 
+@reads_from_replica
 def get_context(context):
 	if not T.settings().public_page_enabled:
 		raise frappe.PageDoesNotExistError
