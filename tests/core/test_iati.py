@@ -569,3 +569,112 @@ def test_texts_carry_a_narrative_per_language_they_are_written_in(schema):
 	assert narratives("description") == [(None, a.description), ("es", "Resumen público")]
 	assert narratives("policy-marker") == [(None, a.hrdd_status), ("fr", "Approuvé après examen")]
 	assert root.find("iati-activity").get(lang) == "en"
+
+
+# --------------------------------------------------------------------------------------------
+# Streaming: the file one activity at a time, the same bytes as one ElementTree
+
+
+def whole_tree(org: I.ReportingOrg, activities: list[I.IatiActivity], generated: datetime, marker_uri=None) -> bytes:
+	"""The file as it was written before it was streamed: one ElementTree holding every activity,
+	indented by ET.indent, every text and attribute through xml_text, serialised by ElementTree."""
+	root = ET.Element("iati-activities", {"version": I.IATI_VERSION, "generated-datetime": generated.replace(microsecond=0).isoformat()})
+	for a in activities:
+		root.append(I.activity_element(org, a, marker_uri))
+	ET.indent(root)
+	for el in root.iter():
+		el.text = (I.xml_text(el.text) or None) if el.text else el.text
+		el.attrib.update({k: I.xml_text(v) for k, v in el.attrib.items()})
+	return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+# Anything a user may type: markup, quotes, line breaks and tabs (escaped differently in text and
+# in attributes), characters XML 1.0 cannot carry, right-to-left text, blanks.
+typed = st.lists(
+	st.sampled_from(list("aZ é&<>\"'\r\n\t\x00\x01\x0b\x1f\ud800\ufffe€ش") + ["  ", "&amp;", "]]>"]), max_size=12
+).map(lambda s: "T" + "".join(s))  # never blank: a blank title or name is refused
+versions = st.dictionaries(st.sampled_from(["fr", "es", "ar"]), st.one_of(typed, st.just(""), st.just("   ")), max_size=3)
+figures = st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False), st.integers(0, 10**6).map(float))
+
+
+@st.composite
+def results(draw):
+	def period(year):
+		actuals = [I.IatiActual(draw(figures))] + [
+			I.IatiActual(draw(figures), ("sex", c)) for c in draw(st.lists(st.sampled_from(["female", "male", "other"]), unique=True))
+		]
+		return I.IatiPeriod(date(year, 1, 1), date(year, 12, 31), draw(figures), actuals)
+
+	indicators = [
+		I.IatiIndicator(
+			draw(typed), draw(st.sampled_from(["1", "2", "3", "4"])), draw(st.booleans()), draw(st.one_of(st.none(), st.just(2024))),
+			draw(st.one_of(st.none(), st.just(date(2024, 3, 1)))), draw(figures), [period(y) for y in range(2025, 2025 + draw(st.integers(0, 2)))],
+		)
+		for _ in range(draw(st.integers(0, 2)))
+	]
+	return I.IatiResult(draw(st.sampled_from(["1", "2", "9"])), draw(typed), indicators)
+
+
+@st.composite
+def activities(draw):
+	out = []
+	for n in range(draw(st.integers(1, 4))):
+		out.append(
+			activity(
+				identifier_suffix=f"TAP-2026-{n:04d}", title=draw(typed), description=draw(typed),
+				title_versions=draw(versions), description_versions=draw(versions),
+				hrdd_status=draw(typed), hrdd_status_versions=draw(versions),
+				funders=[I.IatiOrg(None, draw(typed), "10")], implementers=[I.IatiOrg(None, draw(typed), None)],
+				results=draw(st.lists(results(), max_size=2)),
+			)
+		)
+	return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(activities(), st.one_of(st.none(), st.just(MARKER_URI + "?a=1&b=\"2\"")))
+def test_the_streamed_file_is_byte_for_byte_the_one_elementtree_writes(acts, marker_uri):
+	parts = list(I.iati_xml_parts(REPORTER, acts, GENERATED, marker_uri))
+	assert b"".join(parts) == whole_tree(REPORTER, acts, GENERATED, marker_uri)
+	assert I.build_iati_xml(REPORTER, acts, GENERATED, marker_uri) == b"".join(parts)
+	assert len(parts) == 2 * len(acts) + 1  # head+first, (separator, activity)..., closing tag
+	assert parts[0].startswith(b"<?xml version='1.0' encoding='utf-8'?>\n<iati-activities ")
+
+
+def test_the_stream_reads_one_activity_at_a_time_and_checks_each_before_writing_it():
+	pulled = []
+
+	def source():
+		for n, a in enumerate([activity(identifier_suffix="TAP-1"), activity(identifier_suffix="TAP-2", countries=[("KE", 60.0)]), activity(identifier_suffix="TAP-3")]):
+			pulled.append(n)
+			yield a
+
+	stream = I.iati_xml_parts(REPORTER, source(), GENERATED)
+	first = next(stream)  # the head and the first activity's opening: only the first was read
+	assert pulled == [0] and b"<?xml" in first
+	assert b"XM-DAC-41114-TAP-1<" in next(stream)
+	with pytest.raises(I.IatiRuleViolation, match=r"IATI activity TAP-2 .*add up to 100"):
+		next(stream)
+	assert pulled == [0, 1], "the broken activity stops the stream before the next one is read"
+
+
+def test_a_stream_without_activities_fails_before_its_first_byte():
+	with pytest.raises(I.IatiRuleViolation, match="at least one activity"):
+		next(I.iati_xml_parts(REPORTER, iter(()), GENERATED))
+	with pytest.raises(I.IatiRuleViolation, match="no IATI identifier"):
+		next(I.iati_xml_parts(replace(REPORTER, ref=""), [activity()], GENERATED))
+	stream = I.iati_xml_parts(REPORTER, [activity(), activity()], GENERATED)
+	next(stream), next(stream)
+	with pytest.raises(I.IatiRuleViolation, match="appears twice"):
+		next(stream)
+
+
+def test_a_programme_whose_budget_cannot_be_split_is_refused_by_name():
+	name = "TAP-2026-0009 (One-day workshop)"
+	with pytest.raises(I.IatiRuleViolation, match=r"IATI activity TAP-2026-0009 \(One-day workshop\): the budget period 2026-03-01 to 2026-03-01"):
+		I.activity_budgets(name, date(2026, 3, 1), date(2026, 3, 1), 100.0)
+	with pytest.raises(I.IatiRuleViolation, match=r"IATI activity TAP-2026-0009 .*is negative"):
+		I.activity_budgets(name, date(2026, 3, 1), date(2026, 9, 1), -1.0)
+	assert I.activity_budgets(name, date(2026, 3, 1), date(2027, 9, 1), 100.0, "EUR") == I.budget_periods(
+		date(2026, 3, 1), date(2027, 9, 1), 100.0, "EUR"
+	)
