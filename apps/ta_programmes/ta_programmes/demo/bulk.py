@@ -23,16 +23,21 @@ controllers on a sample to prove it):
 * activities with their sessions (local times in the host state's zone and their UTC times),
   trainers and hours, participants once Delivered (only after their last session ended), and
   the booking index (``TA Trainer Booking``, one row per trainer and session, kind ``session``).
+* a results framework for every programme (:meth:`Generator.results_frameworks`): 2-4 results
+  (outcomes from its themes, the outputs serving them), 1-3 indicators each (the site's standard
+  indicators as officers adapt them, and a few of the programme's own, in every unit), a target
+  per programme year, and for the years that ended an actual recorded by the M&E officer with its
+  evidence — some missing, some off track, some by sex, institution type or state.
 
 Trainers never overlap: each trainer takes at most one activity per calendar week (Monday to
 Friday, 09:00-17:00 local), which leaves at least 38 hours between two activities anywhere on
 earth, more than the 24-hour travel buffer between in-person sessions in different countries.
 
 Names follow each doctype's naming series with a ``BULK`` marker (``TAP-BULK-2019-000001``,
-``TAA-BULK-…``, ``TAT-BULK-…``, ``HRR-BULK-…``, ``SO-BULK-…``, ``OVR-BULK-…``) so that they never
-clash with the series; master data made here carries a marker too (``@bulk.ta.example`` e-mails,
-the ``bulk.ta.example`` website of partners and donors, the risk source of states), which is
-how ``--reset`` finds what to delete.
+``TAA-BULK-…``, ``TAT-BULK-…``, ``HRR-BULK-…``, ``SO-BULK-…``, ``OVR-BULK-…``, ``RES-BULK-…``,
+``IND-BULK-…``, ``ACT-BULK-…``) so that they never clash with the series; master data made here
+carries a marker too (``@bulk.ta.example`` e-mails, the ``bulk.ta.example`` website of partners
+and donors, the risk source of states), which is how ``--reset`` finds what to delete.
 
 Writers: ``sql`` (default) sends the same multi-row ``INSERT … VALUES`` statements as
 ``frappe.db.bulk_insert``, built with the connection's own escaping, from a writer thread so
@@ -50,10 +55,12 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import frappe
+from dateutil.relativedelta import relativedelta
 
 from ta_programmes.core import constants as C
 from ta_programmes.core import oversight as core_oversight
@@ -73,6 +80,9 @@ PREFIX = {
 	"TA Human Rights Review": "HRR-BULK-",
 	"TA Oversight Sign-off": "SO-BULK-",
 	"TA Objection Override": "OVR-BULK-",
+	"TA Result": "RES-BULK-",
+	"TA Indicator": "IND-BULK-",
+	"TA Indicator Actual": "ACT-BULK-",
 }
 
 # Standard columns of every table, and of child tables.
@@ -283,6 +293,9 @@ class Generator:
 				 progress: Progress, writer: Writer):
 		self.n_activities, self.n_programmes, self.n_states, self.n_trainers = activities, programmes, states, trainers
 		self.rng = random.Random(seed)
+		self.seed = seed
+		# read now: once rows are being written, the connection belongs to the writer thread
+		self.library = {r.name: r for r in frappe.get_all("TA Standard Indicator", fields=["name", "definition", "means_of_verification"])}
 		self.p = progress
 		self.w = writer
 		self.now = datetime.utcnow().replace(microsecond=0)  # naive UTC, as scheduling.utc_now
@@ -638,6 +651,7 @@ class Generator:
 			kind = self.activity(p)
 			if kind:
 				institution_types.add(kind)
+		p["institution_types"] = sorted(institution_types)
 
 		# Funding and budget (as TAProgramme.set_budget computes them).
 		funding = []
@@ -936,6 +950,137 @@ class Generator:
 			self.stats["activities with fewer trainers than wanted"] += 1
 		return best_week, best
 
+	# -- results frameworks ---------------------------------------------------------------------
+
+	def results_frameworks(self) -> None:
+		"""Every programme's results framework, as its officer plans it and the M&E officer measures
+		it (the rules of ``core.results`` hold: outputs serve an outcome of the same programme,
+		periods are the programme's years, targets and actuals fit the unit, categories belong to
+		the disaggregation and a count's categories add up to its total). Its own random stream, so
+		the rest of the data does not depend on this phase."""
+		self.p.phase("results frameworks")
+		rng = random.Random(f"{self.seed}-results")
+		library = self.library
+		shipped = {row[0]: row for row in C.STANDARD_INDICATORS}
+		mne = f"mne@{DOMAIN}"
+		cutoff = self.now - timedelta(days=1)
+		for i, p in enumerate(self.plans, start=1):
+			self.results_framework(p, rng, library, shipped, mne, cutoff)
+			self.p.update(i, len(self.plans))
+		self.p.done(
+			f"{self.stats['results']} results, {self.stats['indicators']} indicators, {self.stats['targets']} targets, "
+			f"{self.stats['actuals']} actuals"
+		)
+
+	def results_framework(self, p: dict, rng: random.Random, library: dict, shipped: dict, mne: str, cutoff: datetime) -> None:
+		officer = p["officer"]
+		created = p["created"] + timedelta(days=rng.randint(3, 25), minutes=rng.randint(0, 480))
+		created = min(created, self.now - timedelta(days=1))
+		# The programme's years (as the demo loader plans them): the last one ends with the programme.
+		years, cursor = [], p["start"]
+		while cursor <= p["end"]:
+			following = cursor + relativedelta(years=1)
+			years.append((f"Year {len(years) + 1}", cursor, min(following - timedelta(days=1), p["end"])))
+			cursor = following
+		measured = p["status"] in ("Active", "Completed", "Suspended") and p["approved_on"] is not None
+		n_results = rng.choices((2, 3, 4), (35, 40, 25))[0]
+		n_outcomes = min(len(p["themes"]), 1 if n_results == 2 else 2 if n_results == 4 else rng.choice((1, 2)))
+		outputs_of = [1 + k for k in range(n_outcomes)]
+		for k in range(n_results - 2 * n_outcomes):
+			outputs_of[k % n_outcomes] += 1
+		for o, theme in enumerate(p["themes"][:n_outcomes], start=1):
+			outcome_title, output_title, outcome_keys = FRAMEWORK_BY_THEME[theme]
+			outcome = self.result(p, created, officer, "Outcome", None, str(o), outcome_title)
+			pool = list(outcome_keys) + [k for k in rng.sample(OUTCOME_EXTRA, len(OUTCOME_EXTRA)) if k not in outcome_keys]
+			for key in pool[: rng.choices((1, 2, 3), (50, 35, 15))[0]]:
+				self.indicator(p, rng, outcome, "Outcome", str(o), key, theme, years, created, officer, measured, library, shipped, mne, cutoff)
+			titles = [output_title] + rng.sample(GENERIC_OUTPUTS, len(GENERIC_OUTPUTS))
+			for j in range(outputs_of[o - 1]):
+				code = f"{o}.{j + 1}"
+				output = self.result(p, created, officer, "Output", outcome, code, titles[j])
+				# a weighted draw without replacement (trainees counted most often)
+				keys = sorted(OUTPUT_INDICATORS, key=lambda k: -rng.random() ** (1 / OUTPUT_INDICATORS[k]))
+				for key in keys[: rng.choices((1, 2, 3), (50, 35, 15))[0]]:
+					self.indicator(p, rng, output, "Output", code, key, theme, years, created, officer, measured, library, shipped, mne, cutoff)
+
+	def result(self, p: dict, created: datetime, officer: str, level: str, parent: str | None, code: str, title: str) -> str:
+		name = self.next_name("TA Result", created.year)
+		self.add("TA Result", RESULT_FIELDS, (
+			name, created, created, officer, officer, 0, 0,
+			"RES-.YYYY.-", p["name"], p["title"], level, parent, code, title, None, f"{p['name']}|{code}",
+		))
+		self.stats["results"] += 1
+		return name
+
+	def indicator(self, p, rng, result, level, result_code, key, theme, years, created, officer, measured, library, shipped, mne, cutoff):
+		standard, title, unit, direction, disaggregations, profile = INDICATORS[key]
+		if key == "KNOW":
+			title = f"Knowledge gain of trained {KNOW_WHO.get(theme, 'officials')}"
+		if standard and standard in library:
+			definition, verification = library[standard].definition, library[standard].means_of_verification
+		elif standard:
+			definition, verification = shipped[standard][6], shipped[standard][7]
+			standard = None  # not in this site's library
+		else:
+			definition, verification = OWN_INDICATOR_TEXTS[key]
+		disaggregation = disaggregations[0] if len(disaggregations) == 1 or rng.random() < 0.6 else rng.choice(disaggregations[1:])
+		categories: tuple[str, ...] = ()
+		if disaggregation == "Sex":
+			categories = ("Women", "Men")
+		elif disaggregation == "Institution type":
+			kinds = p["institution_types"]
+			categories = tuple(rng.sample(kinds, min(4, len(kinds))))
+		elif disaggregation == "Beneficiary state":
+			categories = tuple(p["states"])
+		if disaggregation != "None" and len(categories) < 2:
+			disaggregation, categories = "None", ()
+		scale = (1.0, 5.0) if unit == "Scale" else (0.0, 0.0)
+		baseline, targets = indicator_plan(profile, len(years), rng)
+		name = self.next_name("TA Indicator", created.year)
+		code = f"{result_code}.{key}"
+		self.add("TA Indicator", INDICATOR_FIELDS, (
+			name, created, created, officer, officer, 0, 0,
+			"IND-.YYYY.-", result, p["name"], level, standard, code, title, definition, verification, unit, direction,
+			disaggregation, scale[0], scale[1], baseline, p["start"] - timedelta(days=30), "Needs assessment",
+			f"{p['name']}|{code}",
+		))
+		self.stats["indicators"] += 1
+		for idx, ((period, start, end), target) in enumerate(zip(years, targets, strict=True), start=1):
+			self.add("TA Indicator Target", TARGET_FIELDS, (
+				self.child_name(), created, created, officer, officer, 0, idx, name, "targets", "TA Indicator",
+				period, start, end, target,
+			))
+			self.stats["targets"] += 1
+			if not measured:
+				continue
+			recorded = self.moment(end + timedelta(days=rng.randint(15, 75)), 9, 17)
+			if recorded > cutoff or rng.random() < 0.1:  # not reported yet, or never
+				self.stats["periods without an actual"] += 1
+				continue
+			value = actual_value(unit, baseline, target, direction, scale, rng)
+			link = f"https://evidence.{DOMAIN}/{p['name'].lower()}/{key.lower()}-y{idx}"
+			share = unit != "Number"
+			sample = rng.randint(12, 120) if share else 0
+			figures: list[tuple[str | None, float, int]] = []
+			if categories and unit == "Number":
+				parts = split_count(int(value), categories, rng)
+				if disaggregation == "Sex" and value >= 10 and rng.random() < 0.2:
+					parts = {**parts, "Women": parts["Women"] - 1, "Other": 1}
+				if rng.random() < 0.8:
+					figures.append((None, value, 0))  # else only the categories: the headline is their sum
+				figures += [(c, float(v), 0) for c, v in parts.items()]
+			else:
+				figures.append((None, value, sample))
+				for c in categories if share else ():
+					figures.append((c, actual_value(unit, baseline, target, direction, scale, rng), rng.randint(6, max(6, sample // 2))))
+			for category, figure, n in figures:
+				self.add("TA Indicator Actual", ACTUAL_FIELDS, (
+					self.next_name("TA Indicator Actual", recorded.year), recorded, recorded, mne, mne, 0, 0,
+					"ACT-.YYYY.-", name, title, p["name"], unit, disaggregation, period, category, figure, n, None, link, None,
+					mne, recorded, f"{name}|{period}|{category or ''}",
+				))
+				self.stats["actuals"] += 1
+
 
 PROGRAMME_FIELDS = STD + (
 	"naming_series", "title", "lead_agency", "programme_officer", "status", "planned_start", "planned_end", "approved_by",
@@ -975,6 +1120,160 @@ BOOKING_FIELDS = STD + (
 	"trainer", "start_utc", "end_utc", "kind", "activity", "session_label", "country", "in_person", "reason",
 )
 POSTPONEMENT_FIELDS = STD + CHILD + ("postponed_on", "postponed_by", "old_start", "old_end", "reason")
+RESULT_FIELDS = STD + (
+	"naming_series", "programme", "programme_title", "level", "parent_result", "code", "title", "description", "result_key",
+)
+INDICATOR_FIELDS = STD + (
+	"naming_series", "result", "programme", "result_level", "standard_indicator", "code", "title", "definition",
+	"means_of_verification", "unit", "direction", "disaggregation", "scale_min", "scale_max", "baseline_value", "baseline_date",
+	"baseline_source", "indicator_key",
+)
+TARGET_FIELDS = STD + CHILD + ("period", "period_start", "period_end", "target_value")
+ACTUAL_FIELDS = STD + (
+	"naming_series", "indicator", "indicator_title", "programme", "unit", "disaggregation", "period", "category", "value",
+	"sample_size", "evidence_file", "evidence_link", "notes", "recorded_by", "recorded_on", "actual_key",
+)
+
+# A programme's results framework, by theme (as in the demo programmes): the outcome, the output
+# that serves it, and the outcome's own indicators (keys of INDICATORS).
+FRAMEWORK_BY_THEME = {
+	"Legislative Drafting": (
+		"Cybercrime laws meet international human-rights standards", "Drafting committees advised on safeguards", ("LAW",),
+	),
+	"Electronic Evidence & Mutual Legal Assistance": (
+		"Prosecutors use electronic evidence lawfully in their cases",
+		"Prosecutors and central-authority staff trained in e-evidence and MLA", ("EVID", "MLA"),
+	),
+	"Digital Forensics": ("Forensic examinations follow due process", "Forensic examiners trained in lawful acquisition", ("KNOW",)),
+	"Judicial Training": ("Judges adjudicate cybercrime cases fairly", "Judges trained on electronic evidence and rights", ("KNOW",)),
+	"Law-Enforcement Investigation": (
+		"Investigations respect legal safeguards", "Investigators trained with a human-rights module", ("APPL",),
+	),
+	"CERT / Incident Response": (
+		"The national CERT handles incidents within its service level", "CERT staff trained and procedures adopted", ("CERT", "SOP"),
+	),
+	"Prevention & Awareness": (
+		"People know how to stay safe online and where to report", "Awareness campaigns delivered with schools and media", ("PART",),
+	),
+	"Victim Support": (
+		"Victims of cybercrime reach support services", "Referral pathways set up with support services", ("VICT", "SOP"),
+	),
+	"Human-Rights & Data-Protection Safeguards": (
+		"Oversight bodies scrutinise cybercrime powers", "Data-protection authority and parliament staff trained", ("LAW", "CAP"),
+	),
+}
+GENERIC_OUTPUTS = (
+	"Standard operating procedures drafted with the host institution",
+	"National trainers certified to train their peers",
+	"Tools delivered with policies for their lawful use",
+)
+OUTCOME_EXTRA = ("PART", "APPL", "CAP")
+OUTPUT_INDICATORS = {"TRN": 45, "INST": 20, "KNOW": 20, "QUAL": 10, "SOP": 5}  # and how often each is chosen
+KNOW_WHO = {
+	"Digital Forensics": "forensic examiners", "Judicial Training": "judges", "Law-Enforcement Investigation": "investigators",
+	"Electronic Evidence & Mutual Legal Assistance": "prosecutors", "CERT / Incident Response": "CERT staff",
+}
+# key: (standard indicator or None, title, unit, direction, disaggregations (the first the most
+# common), profile of its figures (see indicator_plan)).
+INDICATORS = {
+	"LAW": ("SI-LAW-01", "Laws amended with human-rights safeguards", "Number", "Increase", ("None",), "few"),
+	"EVID": (
+		"SI-EVID-01", "Trained prosecutors who used electronic evidence in a case within 12 months", "Percentage", "Increase",
+		("None", "Sex"), "share",
+	),
+	"MLA": ("SI-MLA-01", "Days to answer an MLA request for electronic evidence", "Number", "Decrease", ("None",), "days"),
+	"KNOW": ("SI-KNOW-01", "Knowledge gain of trained officials", "Percentage", "Increase", ("None", "Institution type"), "gain"),
+	"APPL": ("SI-APPL-01", "Trained investigators who applied the skill safely", "Percentage", "Increase", ("None",), "share"),
+	"CERT": ("SI-CERT-01", "Incidents handled within the CERT's service level", "Percentage", "Increase", ("None",), "share"),
+	"PART": ("SI-PART-01", "Women's share of participants", "Percentage", "Increase", ("None",), "women"),
+	"VICT": ("SI-VICT-01", "Victims of cybercrime referred to support services", "Number", "Increase", ("Sex", "None"), "count"),
+	"TRN": (None, "Officials trained with a human-rights module", "Number", "Increase", ("None", "Sex", "Institution type"), "trained"),
+	"INST": (None, "Institutions supported with procedures or tools", "Number", "Increase", ("None", "Beneficiary state"), "few"),
+	"QUAL": (None, "Participants who rated the training useful for their work", "Percentage", "Increase", ("None",), "rating"),
+	"SOP": (None, "Standard operating procedure in force at the host institution", "Yes/No", "Increase", ("None",), "yesno"),
+	"CAP": (None, "Institutional safeguards score (1 to 5)", "Scale", "Increase", ("None",), "scale"),
+}
+OWN_INDICATOR_TEXTS = {
+	"TRN": (
+		"Officials of the beneficiary institutions who completed a training of the programme that included its human-rights module.",
+		"Attendance sheets and certificates held by the programme office.",
+	),
+	"INST": (
+		"Beneficiary institutions that received procedures, tools or equipment from the programme and confirmed their use.",
+		"Hand-over records signed by the institutions.",
+	),
+	"QUAL": (
+		"Share of participants who rated the training useful or very useful for their work at the end of the activity.",
+		"End-of-activity evaluation forms.",
+	),
+	"SOP": (
+		"Whether staff surveyed at the host institution work under a written procedure adopted with the programme's support.",
+		"Staff survey; the adopted procedure.",
+	),
+	"CAP": (
+		"Mean score, from 1 to 5, of the institution on the programme's safeguards checklist (legality, oversight, data protection).",
+		"Checklist assessment by the programme office and an independent reviewer.",
+	),
+}
+
+
+def indicator_plan(profile: str, n: int, rng: random.Random) -> tuple[float, list[float]]:
+	"""An indicator's baseline and its target for each of ``n`` years (heading steadily towards
+	the final target, as in the demo programmes)."""
+	if profile == "few":
+		base = float(rng.choice((0, 0, 0, 1, 2)))
+		per = rng.choice((1, 1, 2, 3))
+		return base, [base + max(1, per * k) for k in range(1, n + 1)]
+	if profile == "count":
+		base, per = float(rng.randint(10, 80)), rng.randint(20, 70)
+		return base, [base + per * k for k in range(1, n + 1)]
+	if profile == "trained":
+		per = rng.randint(30, 150)
+		return 0.0, [float(per * k) for k in range(1, n + 1)]
+	if profile == "days":
+		base, per = float(rng.randint(150, 300)), rng.randint(20, 50)
+		return base, [max(30.0, base - per * k) for k in range(1, n + 1)]
+	if profile == "share":
+		base, gain = float(rng.randint(10, 50)), rng.randint(15, 35)
+		return base, [min(95.0, base + round(gain * k / n)) for k in range(1, n + 1)]
+	if profile == "gain":
+		per = rng.randint(25, 40)
+		return 0.0, [float(min(90, per * k)) for k in range(1, n + 1)]
+	if profile == "women":
+		base, per = float(rng.randint(15, 35)), rng.randint(4, 8)
+		return base, [min(50.0, base + per * k) for k in range(1, n + 1)]
+	if profile == "rating":
+		base, per = float(rng.randint(50, 70)), rng.randint(5, 10)
+		return base, [min(95.0, base + per * k) for k in range(1, n + 1)]
+	if profile == "yesno":
+		first = max(1, (n + 1) // 2)
+		return 0.0, [1.0 if k >= first else 0.0 for k in range(1, n + 1)]
+	if profile == "scale":
+		base, final = rng.choice((1.0, 1.5, 2.0, 2.5)), rng.choice((3.5, 4.0, 4.5))
+		return base, [round((base + (final - base) * k / n) * 2) / 2 for k in range(1, n + 1)]
+	raise ValueError(profile)
+
+
+def actual_value(unit: str, baseline: float, target: float, direction: str, scale: tuple[float, float], rng: random.Random) -> float:
+	"""A period's figure: mostly on track, some partly, some off track (or moving the wrong way)."""
+	f = rng.choices((rng.uniform(0.9, 1.25), rng.uniform(0.6, 0.9), rng.uniform(-0.15, 0.55)), (55, 25, 20))[0]
+	if unit == "Yes/No":
+		return target if f >= 0.6 else 1.0 - target if target == 0 and rng.random() < 0.2 else 0.0
+	value = baseline + (target - baseline) * f
+	if unit == "Number":
+		return float(max(0, round(value)))
+	if unit == "Percentage":
+		return round(min(100.0, max(0.0, value)), 1)
+	return min(scale[1], max(scale[0], round(value * 2) / 2))
+
+
+def split_count(total: int, categories: Sequence[str], rng: random.Random) -> dict[str, int]:
+	"""A count shared out over its categories (summing to it exactly)."""
+	weights = [rng.uniform(0.5, 1.5) for _c in categories]
+	s = sum(weights)
+	parts = [int(total * w / s) for w in weights]
+	parts[0] += total - sum(parts)
+	return dict(zip(categories, parts, strict=True))
 
 
 def allocate(total: int, weights: list[float]) -> list[int]:
@@ -1055,6 +1354,7 @@ def generate(
 		w.drain()
 		g.trainers()
 		g.programmes_and_activities()
+		g.results_frameworks()
 		p.phase("writing the last chunks")
 		w.drain()
 		p.done()
@@ -1096,6 +1396,7 @@ def delete_bulk(progress: bool = True) -> None:
 		"TA Trainer": ("TA Trainer Expertise", "TA Trainer Language", "TA Conflict Declaration", "TA Trainer Unavailability"),
 		"TA Human Rights Review": ("TA Identified Risk", "TA Mitigation Measure"),
 		"TA Oversight Sign-off": ("TA Sign-off Condition",),
+		"TA Indicator": ("TA Indicator Target",),
 	}
 	frappe.db.sql("delete from `tabTA Trainer Booking` where activity like %s or trainer like %s", (like["TA Activity"], like["TA Trainer"]))  # nosemgrep: frappe-using-db-sql -- the decade-scale generator writes and checks in bulk SQL by design (see its docstring)
 	for parent, kids in children.items():
@@ -1193,6 +1494,17 @@ def verify(sample: int = 300, seed: int = 7, progress: bool = True) -> list[str]
 			validate_submitted(doctype, name)
 	for name in names("TA Objection Override", None, 5):
 		validate_submitted("TA Objection Override", name)
+	# The results frameworks, through their controllers: results, indicators with their targets, and
+	# actuals (totals and categories).
+	for name in names("TA Result", None, 12):
+		resave("TA Result", name)
+	for name in names("TA Indicator", None, 20):
+		resave("TA Indicator", name)
+	for filters in ({"category": ("is", "not set")}, {"category": ("is", "set")}):
+		for name in names("TA Indicator Actual", filters, 10):
+			resave("TA Indicator Actual", name)
+	problems.extend(results_problems())
+	checked["results framework checks (all)"] = 1
 
 	# The gate of every programme that must hold it.
 	gated = frappe.get_all("TA Programme", filters={"status": ("in", ["Approved", "Active"]), "name": ("like", "TAP-BULK-%")}, fields=["name", "approved_by"])
@@ -1228,6 +1540,43 @@ def verify(sample: int = 300, seed: int = 7, progress: bool = True) -> list[str]
 	if progress:
 		print("Verified: " + ", ".join(f"{k} {v}" for k, v in checked.items()))
 		print("No problem found." if not problems else "Problems:\n  " + "\n  ".join(problems))
+	return problems
+
+
+def results_problems() -> list[str]:
+	"""The rules of the results framework over all generated records at once (the sample above
+	goes through the controllers): outputs serve an outcome of their programme, periods lie in the
+	programme and do not overlap, actuals are for a period of their indicator, and a count's
+	categories never add up to more than its total."""
+	checks = {
+		"outputs without an outcome of their programme": """select r.name from `tabTA Result` r
+			left join `tabTA Result` o on o.name = r.parent_result and o.level = 'Outcome' and o.programme = r.programme
+			where r.name like 'RES-BULK-%%' and ((r.level = 'Output' and o.name is null) or (r.level = 'Outcome' and r.parent_result is not null))
+			limit 5""",
+		"indicators not under a result of their programme": """select i.name from `tabTA Indicator` i
+			left join `tabTA Result` r on r.name = i.result and r.programme = i.programme and r.level = i.result_level
+			where i.name like 'IND-BULK-%%' and r.name is null limit 5""",
+		"periods outside their programme": """select t.parent, t.period from `tabTA Indicator Target` t
+			join `tabTA Indicator` i on i.name = t.parent join `tabTA Programme` p on p.name = i.programme
+			where t.parenttype = 'TA Indicator' and t.parent like 'IND-BULK-%%'
+			and (t.period_start < p.planned_start or t.period_end > p.planned_end or t.period_end < t.period_start) limit 5""",
+		"overlapping periods": """select a.parent, a.period, b.period from `tabTA Indicator Target` a
+			join `tabTA Indicator Target` b on b.parent = a.parent and b.parenttype = a.parenttype and b.idx > a.idx
+			where a.parenttype = 'TA Indicator' and a.parent like 'IND-BULK-%%'
+			and b.period_start <= a.period_end and a.period_start <= b.period_end limit 5""",
+		"actuals for a period their indicator does not have": """select a.name from `tabTA Indicator Actual` a
+			left join `tabTA Indicator Target` t on t.parent = a.indicator and t.parenttype = 'TA Indicator' and t.period = a.period
+			where a.name like 'ACT-BULK-%%' and t.name is null limit 5""",
+		"categories adding up to more than the total": """select c.indicator, c.period from `tabTA Indicator Actual` c
+			join `tabTA Indicator Actual` t on t.indicator = c.indicator and t.period = c.period and t.category is null
+			where c.name like 'ACT-BULK-%%' and c.category is not null and c.unit = 'Number'
+			group by c.indicator, c.period, t.value having sum(c.value) > t.value limit 5""",
+	}
+	problems = []
+	for label, sql in checks.items():
+		found = frappe.db.sql(sql)  # nosemgrep: frappe-using-db-sql -- the decade-scale generator writes and checks in bulk SQL by design (see its docstring)
+		if found:
+			problems.append(f"{label}: {found}")
 	return problems
 
 
