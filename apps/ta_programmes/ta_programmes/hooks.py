@@ -107,7 +107,14 @@ doc_events["File"] = {
 	"validate": "ta_programmes.permissions.check_attachment_delete",
 }
 
-before_request = ["ta_programmes.api.guard.drop_unnamed_fields", "ta_programmes.transparency.before_request"]
+before_request = [
+	"ta_programmes.api.guard.drop_unnamed_fields",
+	"ta_programmes.transparency.before_request",
+	# a replica that is down or behind is not used by Frappe's own read_only() endpoints either
+	"ta_programmes.replica.before_request",
+]
+# which server answered a read, when the site asks for it (ta_replica_debug_header)
+after_request = ["ta_programmes.replica.after_request"]
 
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},

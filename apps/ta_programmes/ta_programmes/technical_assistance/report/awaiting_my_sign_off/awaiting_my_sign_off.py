@@ -2,8 +2,10 @@ from frappe import _
 
 from ta_programmes.api.args import report_never_raises
 from ta_programmes.api.oversight import awaiting_my_signoff
+from ta_programmes.replica import reads_from_primary
 
 
+@reads_from_primary  # a reviewer's work queue is always fresh
 @report_never_raises
 def execute(filters=None):
 	columns = [

@@ -12,10 +12,12 @@ from ta_programmes.api.args import check_choice, report_never_raises
 from ta_programmes.core import results as R
 from ta_programmes.core.constants import THEME_CATEGORIES
 from ta_programmes.core.i18n import render
+from ta_programmes.replica import reads_from_replica
 
 GROUPS = {"Programme": "programme", "Beneficiary State": "beneficiary_state", "Year": "year"}
 
 
+@reads_from_replica
 @report_never_raises
 def execute(filters=None):
 	filters = frappe._dict(filters or {})

@@ -7,8 +7,10 @@ from frappe.utils import flt
 
 from ta_programmes import transparency as T
 from ta_programmes.api.args import report_never_raises
+from ta_programmes.replica import reads_from_replica
 
 
+@reads_from_replica
 @report_never_raises
 def execute(filters=None):
 	f = T.Filters.from_dict(filters)

@@ -9,10 +9,12 @@ from frappe import _
 
 from ta_programmes import results as M
 from ta_programmes.api.args import check_choice, report_never_raises
+from ta_programmes.replica import reads_from_replica
 
 LIGHT_LABELS = {"green": _("On track"), "amber": _("Partly"), "red": _("Off track"), "grey": _("No data")}
 
 
+@reads_from_replica
 @report_never_raises
 def execute(filters=None):
 	with M.collector_paused():  # some 30 000 rows built and labelled (see results.tracking)

@@ -10,6 +10,7 @@ from ta_programmes import oversight_balance as B
 from ta_programmes.core import balance as core
 from ta_programmes.core.constants import REGIONAL_GROUPS
 from ta_programmes.core.i18n import render
+from ta_programmes.replica import reads_from_replica
 
 YEARS = (1990, 2200)
 
@@ -27,6 +28,7 @@ def _year(value, label: str, notes: list[str]) -> int | None:
 	return year
 
 
+@reads_from_replica
 def execute(filters=None):
 	filters = frappe._dict(filters or {})
 	notes: list[str] = []
