@@ -101,3 +101,17 @@ def test_secret_link_hashes_are_written_by_no_role_and_read_by_administrators_on
 	assert {p["role"] for p in meta["permissions"] if p.get("read")} <= {"TA Administrator", "System Manager"}
 	assert not any(p.get(k) for p in meta["permissions"] for k in ("write", "create", "import", "export", "report"))
 	assert not meta.get("track_changes"), "a version history would record when a link was used"
+
+
+def test_the_delivery_rollup_is_read_by_system_managers_only_and_written_by_no_role():
+	"""The delivery rollup (the sums behind the transparency reports) is read through the reports,
+	which apply each reader's rule; as a table no TA role reads it (a donor would see the figures
+	of programmes it does not fund), and no role writes it: the server keeps it (ta_programmes.rollup)."""
+	meta = DOCTYPES["TA Delivery Rollup"][1]
+	assert {p["role"] for p in meta["permissions"] if p.get("read")} == {"System Manager"}
+	assert not any(
+		p.get(k) for p in meta["permissions"] for k in ("write", "create", "delete", "import", "export", "report", "submit")
+	)
+	assert set(A.VISIBILITY["TA Delivery Rollup"].values()) == {"none"}
+	assert set(A.SERVER_OWNED["TA Delivery Rollup"]) == set(meta["field_order"])
+	assert not meta.get("track_changes") and not meta.get("allow_import")

@@ -85,6 +85,10 @@ VISIBILITY: dict[str, dict[str, str]] = {
 	# the hashes of the reporters' secret links and of the forms' one-time keys: no TA role (an
 	# administrator could otherwise cut a reporter off, or tell when a case was reported)
 	"TA Concern Key": _row("none"),
+	# the delivery rollup (sums per programme, state, theme and period behind the transparency
+	# reports): read only through those reports, which apply each reader's rule; as a table, by no
+	# TA role (a donor would otherwise read the figures of programmes it does not fund)
+	"TA Delivery Rollup": _row("none"),
 	# deconfliction: other publishers' IATI activities and the officers' coordination notes are for
 	# staff and reviewers; never donors (a note says how the programme relates to others' work)
 	"TA External Activity": _row("all", NO_DONOR),
@@ -211,6 +215,10 @@ SERVER_OWNED: dict[str, tuple[str, ...]] = {
 		"assessed_by", "updates",
 	),
 	"TA Concern Key": ("concern", "token_hash", "nonce_hash"),
+	"TA Delivery Rollup": (
+		"programme", "beneficiary_state", "thematic_area", "period", "activities", "women", "men", "other", "participants",
+		"verified", "trainer_hours", "outside_hours", "fees",
+	),
 	"TA Impact Review": ("indicators", "on_track", "partly", "missed", "no_data", "response_rate", "mean_gain"),
 	# deconfliction: the import writes the external activities (no role may), the summary of an
 	# import, and who recorded a coordination note when

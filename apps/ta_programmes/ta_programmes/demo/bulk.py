@@ -1358,6 +1358,10 @@ def generate(
 		p.phase("writing the last chunks")
 		w.drain()
 		p.done()
+		# Activities written in SQL bypass their controller: the delivery rollup is rebuilt from them.
+		from ta_programmes import rollup
+
+		rollup.rebuild(quiet=not progress)
 		frappe.clear_cache()
 		if commit:
 			frappe.db.commit()

@@ -3,7 +3,7 @@ from frappe import _
 from frappe.model.document import Document
 from frappe.utils import now_datetime
 
-from ta_programmes import concerns, oversight, scheduling
+from ta_programmes import concerns, oversight, rollup, scheduling
 from ta_programmes.core import lifecycle as L
 from ta_programmes.core import results as MR
 from ta_programmes.core import rules as R
@@ -156,7 +156,11 @@ class TAActivity(Document):
 		if old != self.status:
 			self.flags.status_change = (old, self.status)
 
+	def before_save(self):
+		rollup.remember(self)  # the delivery rollup, kept in the same transaction (see ta_programmes.rollup)
+
 	def on_update(self):
+		rollup.record(self)
 		scheduling.sync_activity_bookings(self)
 		change = self.flags.pop("status_change", None)
 		if change and change[0]:
@@ -169,6 +173,7 @@ class TAActivity(Document):
 			oversight.recheck(programmes, _("Activity {0} saved").format(self.name))
 
 	def on_trash(self):
+		rollup.forget(self)
 		frappe.db.delete(scheduling.BOOKING, {"activity": self.name})
 
 	def after_delete(self):
