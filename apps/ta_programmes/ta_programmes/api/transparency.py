@@ -110,7 +110,7 @@ def request_pdf(filters: str | dict | None = None) -> dict:
 	values = json_arg(filters, (dict,), _("Filters"), default={})
 	f = T.Filters.from_dict(values)
 	f.programmes = T.visible_programmes()
-	if len(T.reported_programmes(f)) <= BACKGROUND_ROWS:
+	if len(T.reported_programmes(f, with_experts=False, lists=False)) <= BACKGROUND_ROWS:
 		return {"file_url": T.desk_pdf_file(values, frappe.session.user)}
 	frappe.enqueue(
 		"ta_programmes.transparency.desk_pdf_file",

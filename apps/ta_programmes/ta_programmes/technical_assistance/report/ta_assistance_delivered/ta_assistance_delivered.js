@@ -1,5 +1,18 @@
 frappe.query_reports["TA Assistance Delivered"] = {
 	filters: [
+		{
+			// Per programme (the report opens so), per programme and state (the detail), or per state.
+			fieldname: "group_by",
+			label: __("Group by"),
+			fieldtype: "Select",
+			options: [
+				{ value: "Programme", label: __("Programme") },
+				{ value: "Programme and State", label: __("Programme and State") },
+				{ value: "Beneficiary State", label: __("Beneficiary State") },
+			],
+			default: "Programme",
+			reqd: 1,
+		},
 		{ fieldname: "from_date", label: __("From"), fieldtype: "Date", default: frappe.datetime.year_start() },
 		{ fieldname: "to_date", label: __("To"), fieldtype: "Date", default: frappe.datetime.year_end() },
 		{ fieldname: "donor", label: __("Donor"), fieldtype: "Link", options: "TA Donor" },
