@@ -337,7 +337,7 @@ class Invalidator:
 	what they maintain stays as it is, as after an edit. Called in process before each cold run and
 	from the HTTP client threads (serialised, in this process's Frappe context) before each cold request."""
 
-	DEFAULT = "ta_programmes.transparency.clear_public_cache"
+	DEFAULT = "ta_programmes.transparency.cache.clear_public_cache"
 
 	def __init__(self):
 		events = (frappe.get_hooks("doc_events") or {}).get("TA Activity") or {}

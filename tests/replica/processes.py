@@ -122,10 +122,10 @@ def records(a: Web, b: Web, sid: str) -> None:
 
 def generation() -> str:
 	import frappe
-	from ta_programmes import transparency as T
+	from ta_programmes.transparency import cache as TC
 
 	frappe.local.cache = {}
-	return str(frappe.cache.get_value(T.GENERATION_KEY))
+	return str(frappe.cache.get_value(TC.GENERATION_KEY))
 
 
 def public_cache(a: Web, b: Web, sid: str) -> None:

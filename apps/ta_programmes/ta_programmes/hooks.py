@@ -86,7 +86,7 @@ scheduler_events = {
 # name, a programme's status...) starts a new cache generation.
 doc_events = {
 	doctype: {
-		event: "ta_programmes.transparency.clear_public_cache" for event in ("on_update", "on_submit", "on_cancel", "on_trash")
+		event: "ta_programmes.transparency.cache.clear_public_cache" for event in ("on_update", "on_submit", "on_cancel", "on_trash")
 	}
 	for doctype in VISIBILITY
 	if doctype not in CHILDREN
@@ -109,13 +109,13 @@ doc_events["File"] = {
 
 before_request = [
 	"ta_programmes.api.guard.drop_unnamed_fields",
-	"ta_programmes.transparency.before_request",
+	"ta_programmes.transparency.web.before_request",
 	# a replica that is down or behind is not used by Frappe's own read_only() endpoints either
 	"ta_programmes.replica.before_request",
 ]
 # JSON responses gzipped for clients that accept it (a decade of the desk report is 0.7 MB of JSON);
 # which server answered a read, when the site asks for it (ta_replica_debug_header)
-after_request = ["ta_programmes.transparency.after_request", "ta_programmes.replica.after_request"]
+after_request = ["ta_programmes.transparency.web.after_request", "ta_programmes.replica.after_request"]
 
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},

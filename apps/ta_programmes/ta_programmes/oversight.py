@@ -331,7 +331,7 @@ def recheck(programmes, cause: str | None = None) -> tuple[list[str], list[str]]
 	names = frappe.get_all(
 		"TA Programme", filters={"name": ("in", list(programmes) or [""]), "status": ("in", ["Approved", "Active"])}, pluck="name"
 	)
-	from ta_programmes.transparency import clear_public_cache
+	from ta_programmes.transparency.cache import clear_public_cache
 
 	for name in names:
 		doc = frappe.get_doc("TA Programme", name)

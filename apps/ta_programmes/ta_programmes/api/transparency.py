@@ -113,7 +113,7 @@ def request_pdf(filters: str | dict | None = None) -> dict:
 	if len(T.reported_programmes(f, with_experts=False, lists=False)) <= BACKGROUND_ROWS:
 		return {"file_url": T.desk_pdf_file(values, frappe.session.user)}
 	frappe.enqueue(
-		"ta_programmes.transparency.desk_pdf_file",
+		"ta_programmes.transparency.pdf.desk_pdf_file",
 		queue="long",
 		values=values,
 		user=frappe.session.user,

@@ -9,7 +9,7 @@ from ta_programmes import i18n
 from ta_programmes import transparency as T
 from ta_programmes.replica import reads_from_replica
 
-# Frappe caches the unfiltered page for Guests (see ta_programmes.transparency.before_request).
+# Frappe caches the unfiltered page for Guests (see ta_programmes.transparency.web.before_request).
 no_cache = 0
 
 

@@ -1,0 +1,204 @@
+"""What the public may know of the programmes that went through approval: the settings, the reported
+programmes with their states, themes, donors and consenting outside experts, donor commitments."""
+
+from __future__ import annotations
+
+import frappe
+from frappe import _
+from frappe.query_builder.functions import Count, Sum
+
+from ta_programmes.transparency.delivery import overrides_by_programme
+from ta_programmes.transparency.filters import (
+	PUBLIC_VERSIONS,
+	REPORTED_STATUSES,
+	Activity,
+	ActivityTrainer,
+	Filters,
+	FundingLine,
+	Programme,
+	Trainer,
+	_In,
+)
+
+
+def settings():
+	return frappe.get_cached_doc("TA Transparency Settings")
+
+
+def check_published() -> None:
+	"""Every public output (page, CSV, PDF, IATI) is off while the public page is disabled."""
+	if not settings().public_page_enabled:
+		frappe.throw(
+			_("The public transparency report is not published on this site."),
+			frappe.PermissionError,
+			title=_("Not Published"),
+		)
+
+
+def reported_programmes(f: Filters, with_experts: bool = True, lists: bool = True) -> list[dict]:
+	"""Programmes that went through approval, with what the public may know of them. ``lists``:
+	with each programme's states, themes and donors (``False``: only where a filter needs them;
+	the caller adds them to the programmes it shows with :func:`add_lists`)."""
+	filters = {"status": ("in", REPORTED_STATUSES)}
+	if f.lead_agency:
+		filters["lead_agency"] = f.lead_agency
+	if f.programmes is not None:
+		filters["name"] = ("in", f.programmes or [""])
+	programmes = frappe.get_all(
+		"TA Programme",
+		filters=filters,
+		fields=[
+			"name", "title", "status", "planned_start", "planned_end", "budget", "currency", "lead_agency", "gate_alert",
+			"summary", *PUBLIC_VERSIONS,
+		],
+		order_by="planned_start desc",
+	)
+	if lists or any((f.donor, f.beneficiary_state, f.regional_group, f.thematic_area, f.category)):
+		add_lists(programmes)
+	groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
+	categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
+	overridden = overrides_by_programme(None)  # every programme's: a small table
+	experts = consenting_experts([p.name for p in programmes]) if with_experts else {}
+	out = []
+	for p in programmes:
+		if f.donor and f.donor not in p.donors:
+			continue
+		if f.beneficiary_state and f.beneficiary_state not in p.states:
+			continue
+		if f.regional_group and f.regional_group not in {groups.get(s) for s in p.states}:
+			continue
+		if f.thematic_area and f.thematic_area not in p.themes:
+			continue
+		if f.category and f.category not in {categories.get(t) for t in p.themes}:
+			continue
+		p.overrides = overridden.get(p.name, 0)
+		p.experts = experts.get(p.name, [])
+		out.append(p)
+	return out
+
+
+# A programme's lists that filters and the public summary read: key, child doctype, field.
+CHILD_LISTS = (
+	("states", "TA Programme State", "beneficiary_state"),
+	("themes", "TA Programme Theme", "thematic_area"),
+	("donors", "TA Funding Line", "donor"),
+)
+SEPARATOR = "\x1f"
+
+
+def add_lists(programmes: list[dict]) -> None:
+	"""Set each programme's ``states``, ``themes`` and ``donors`` (sorted, once each) where missing."""
+	missing = [p for p in programmes if "states" not in p]
+	children = programme_children([p.name for p in missing])
+	for p in missing:
+		lists = children.get(p.name) or {"states": [], "themes": [], "donors": []}
+		p.states, p.themes, p.donors = lists["states"], lists["themes"], sorted(set(lists["donors"]))
+
+
+def programme_children(names: list[str]) -> dict[str, dict[str, list[str]]]:
+	"""Each programme's states, themes and donors (of its funding lines), each list in the rows'
+	order, for every programme of ``names`` in one query (three lists of 2 000 programmes would
+	take three queries of 5 000 rows)."""
+	if not names:
+		return {}
+	columns = ", ".join(
+		f"(select group_concat(c.`{field}` order by c.`idx` separator '{SEPARATOR}') from `tab{doctype}` c "
+		f"where c.`parent` = p.`name` and c.`parenttype` = 'TA Programme') as `{key}`"
+		for key, doctype, field in CHILD_LISTS
+	)
+	rows = frappe.db.sql(
+		f"select p.`name`, {columns} from `tabTA Programme` p where p.`name` in %(names)s",  # nosemgrep: frappe-using-db-sql -- GROUP_CONCAT ... ORDER BY ... SEPARATOR has no query-builder form
+		{"names": tuple(names)},
+		as_dict=True,
+	)
+	return {
+		r.name: {key: r[key].split(SEPARATOR) if r[key] is not None else [] for key, _doctype, _field in CHILD_LISTS}
+		for r in rows
+	}
+
+
+def consenting_experts(programmes: list[str]) -> dict[str, list[str]]:
+	"""Trainers who delivered for each programme and consented to a public profile (no one else)."""
+	if not programmes:
+		return {}
+	rows = (
+		frappe.qb.from_(ActivityTrainer)
+		.join(Activity)
+		.on((ActivityTrainer.parent == Activity.name) & (ActivityTrainer.parenttype == "TA Activity"))
+		.join(Trainer)
+		.on(ActivityTrainer.trainer == Trainer.name)
+		.select(Activity.programme, Trainer.full_name)
+		.distinct()
+		.where(Activity.status == "Delivered")
+		.where(Trainer.consent_public_profile == 1)
+		.where(Activity.programme.isin(programmes))
+		.orderby(Trainer.full_name)
+		.run(as_dict=True)
+	)
+	out: dict[str, list[str]] = {}
+	for r in rows:
+		out.setdefault(r.programme, []).append(r.full_name)
+	return out
+
+
+def donor_commitments(programmes: list[str] | None) -> list[dict]:
+	"""Each donor's commitments per currency (a funding line's amount in its programme's currency):
+	amounts in different currencies are never added up. ``programmes``: None for every reported
+	programme."""
+	if programmes is not None and not programmes:
+		return []
+	q = (
+		frappe.qb.from_(FundingLine)
+		.join(Programme)
+		.on(FundingLine.parent == Programme.name)
+		.select(
+			FundingLine.donor, Programme.currency, Count(FundingLine.parent).distinct().as_("programmes"),
+			Sum(FundingLine.base_amount).as_("committed"),
+		)
+		.where(FundingLine.parenttype == "TA Programme")
+		.groupby(FundingLine.donor, Programme.currency)
+		.orderby(FundingLine.donor)
+		.orderby(Programme.currency)
+	)
+	if programmes is None:
+		q = q.where(Programme.status.isin(REPORTED_STATUSES))
+	else:
+		q = q.where(_In(FundingLine.parent, programmes))
+	return q.run(as_dict=True)
+
+
+def by_currency(amounts, lang: str = "en") -> str:
+	"""Amounts as (currency, value) pairs, added up per currency, in short: "$1.2M; €300K"."""
+	from ta_programmes.core import l10n
+
+	totals: dict[str, float] = {}
+	for currency, value in amounts:
+		totals[currency or "USD"] = totals.get(currency or "USD", 0) + float(value or 0)
+	return "; ".join(l10n.compact_money(v, c, lang) for c, v in sorted(totals.items())) or l10n.number(0, lang)
+
+
+def public_filter_options() -> dict:
+	from ta_programmes.core.constants import REGIONAL_GROUPS, THEME_CATEGORIES
+
+	return {
+		"donors": frappe.get_all("TA Donor", pluck="name", order_by="name"),
+		"regional_groups": REGIONAL_GROUPS,
+		"categories": THEME_CATEGORIES,
+	}
+
+
+def oversight_status(p, lang: str | None = None) -> str:
+	"""The public wording of a programme's oversight status (page, CSV, PDF, IATI, donor view),
+	in ``lang`` (default: the request's): an approved programme whose gate no longer holds is
+	never called approved with sign-off."""
+	if p.status in ("Draft",):
+		return _("Not yet submitted for human-rights review", lang=lang)
+	if p.status == "Under Review":
+		return _("Under human-rights review (OHCHR and civil society)", lang=lang)
+	if p.status == "Suspended":
+		return _("Suspended under the human-rights due-diligence policy", lang=lang)
+	if p.status == "Cancelled":
+		return _("Cancelled", lang=lang)
+	if p.get("gate_alert"):
+		return _("Approved; oversight requirements need renewal", lang=lang)
+	return _("Approved after human-rights review with OHCHR and civil-society sign-off", lang=lang)
