@@ -5,7 +5,7 @@ are written."""
 import importlib.util
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from itertools import pairwise
 from pathlib import Path
@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ta_programmes.core import iati as I
 from ta_programmes.core.oversight import add_months
 
-GENERATED = datetime(2026, 6, 1, 12, 30, 5)
+GENERATED = datetime(2026, 6, 1, 12, 30, 5, tzinfo=timezone.utc)
 REPORTER = I.ReportingOrg("XM-DAC-41114", "UN Technical Assistance Office", "40")
 MARKER_URI = "https://ta.example.org/hrdd-marker"
 
@@ -43,7 +43,7 @@ def activity(**changes) -> I.IatiActivity:
 		currency="EUR",
 		hrdd_status="approved with OHCHR and civil-society sign-off",
 		hrdd_significance=2,
-		last_updated=datetime(2026, 5, 30, 9, 0),
+		last_updated=datetime(2026, 5, 30, 9, 0, tzinfo=timezone.utc),
 	)
 	return replace(a, **changes)
 
@@ -120,9 +120,9 @@ def test_file_header_and_activity_attributes():
 	root = parse(build())
 	assert root.tag == "iati-activities"
 	assert root.get("version") == "2.03"
-	assert root.get("generated-datetime") == "2026-06-01T12:30:05"
+	assert root.get("generated-datetime") == "2026-06-01T12:30:05+00:00"
 	act = root[0]
-	assert act.get("last-updated-datetime") == "2026-05-30T09:00:00"
+	assert act.get("last-updated-datetime") == "2026-05-30T09:00:00+00:00"
 	assert act.get(I.XML_LANG) == "en"
 	assert act.get("default-currency") == "EUR"
 	assert build().startswith(b"<?xml version='1.0' encoding='utf-8'?>")
@@ -213,8 +213,8 @@ def test_nothing_but_the_public_fields_is_written():
 	orgs = [*a.funders, a.accountable, *a.implementers]
 	expected = {
 		"2.03",
-		"2026-06-01T12:30:05",
-		"2026-05-30T09:00:00",
+		"2026-06-01T12:30:05+00:00",
+		"2026-05-30T09:00:00+00:00",
 		"en",
 		"EUR",
 		MARKER_URI,
@@ -678,3 +678,25 @@ def test_a_programme_whose_budget_cannot_be_split_is_refused_by_name():
 	assert I.activity_budgets(name, date(2026, 3, 1), date(2027, 9, 1), 100.0, "EUR") == I.budget_periods(
 		date(2026, 3, 1), date(2027, 9, 1), 100.0, "EUR"
 	)
+
+
+@pytest.mark.parametrize(
+	"zone, generated, expected",
+	[
+		("UTC", datetime(2026, 6, 1, 12, 30, 5), "2026-06-01T12:30:05+00:00"),
+		("Asia/Kolkata", datetime(2026, 6, 1, 19, 53), "2026-06-01T19:53:00+05:30"),
+		("America/New_York", datetime(2026, 12, 15, 8, 0, 0, 999), "2026-12-15T08:00:00-05:00"),
+		("America/New_York", datetime(2026, 7, 15, 8, 0), "2026-07-15T08:00:00-04:00"),
+	],
+)
+def test_datetimes_carry_their_offset(zone, generated, expected):
+	"""A site's local time is written with its zone's offset at that date (summer time included),
+	so the file names one moment wherever it is read."""
+	from zoneinfo import ZoneInfo
+
+	aware = generated.replace(tzinfo=ZoneInfo(zone))
+	root = parse(I.build_iati_xml(REPORTER, [activity(last_updated=aware)], aware, marker_uri=MARKER_URI))
+	assert root.get("generated-datetime") == expected
+	assert root[0].get("last-updated-datetime") == expected
+	moment = datetime.fromisoformat(root.get("generated-datetime"))
+	assert moment.utcoffset() == aware.utcoffset()

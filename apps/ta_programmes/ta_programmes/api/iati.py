@@ -104,7 +104,15 @@ def parts(generated: datetime | None = None, limit: int | None = None) -> Iterat
 		limit_page_length=limit or 0,
 	)
 	with rules():
-		yield from I.iati_xml_parts(org, iati_activities(names, generated), generated, marker_uri=s.hrdd_marker_uri)
+		yield from I.iati_xml_parts(org, iati_activities(names, generated), in_site_zone(generated), marker_uri=s.hrdd_marker_uri)
+
+
+def in_site_zone(value: datetime) -> datetime:
+	"""A time as the database holds it (the site's local time, no zone) with the site's zone, so
+	that the file says which moment it is (``generated-datetime``, ``last-updated-datetime``)."""
+	from zoneinfo import ZoneInfo
+
+	return value if value.tzinfo else value.replace(tzinfo=ZoneInfo(frappe.utils.get_system_timezone()))
 
 
 def iati_activities(names: list[str], generated: datetime, chunk: int | None = None) -> Iterator[I.IatiActivity]:
@@ -222,7 +230,7 @@ def iati_activity(p, lookups: frappe._dict, generated: datetime, states, partner
 		hrdd_status=hrdd,
 		hrdd_status_versions=dict(lookups.hrdd[hrdd]),
 		hrdd_significance=0 if p.status == "Suspended" else 1,
-		last_updated=get_datetime(p.modified),
+		last_updated=in_site_zone(get_datetime(p.modified)),
 		results=results,
 	)
 

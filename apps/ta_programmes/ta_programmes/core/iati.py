@@ -29,7 +29,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
@@ -787,6 +787,11 @@ def _decimal_text(value: Decimal) -> str:
 
 
 def _datetime_text(value: datetime) -> str:
+	"""An xsd:dateTime with its offset (``2026-06-01T14:30:05+02:00``): a time without one names no
+	moment. The site passes times in its own zone (see ``api.iati.in_site_zone``); a naive value is
+	read as UTC."""
+	if value.tzinfo is None:
+		value = value.replace(tzinfo=timezone.utc)
 	return value.replace(microsecond=0).isoformat()
 
 
