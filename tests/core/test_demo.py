@@ -57,6 +57,59 @@ def test_shipped_trainers_are_never_double_booked():
 			assert s2 >= e1 + timedelta(hours=48)
 
 
+def test_sessions_shift_with_the_dataset_and_span_their_activity():
+	manifest, files = shipped()
+	anchor = demo.prepare(manifest, files, date(2026, 11, 1))["activities.json"]
+	later = demo.prepare(manifest, files, date(2026, 11, 11))["activities.json"]
+	from datetime import datetime, timedelta
+
+	assert all(a.get("sessions") for a in anchor), "every demo activity has its sessions"
+	for a, b in zip(anchor, later, strict=True):
+		sessions = [(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])) for s in a["sessions"]]
+		assert (sessions[0][0], sessions[-1][1]) == (datetime.fromisoformat(a["start"]), datetime.fromisoformat(a["end"]))
+		assert all(s < e for s, e in sessions) and all(e1 <= s2 for (_, e1), (s2, _) in zip(sessions, sessions[1:], strict=False))
+		assert len({s["session_label"] for s in a["sessions"]}) == len(a["sessions"])
+		moved = [datetime.fromisoformat(s["start"]) for s in b["sessions"]]
+		assert [m - s for m, (s, _) in zip(moved, sessions, strict=True)] == [timedelta(days=10)] * len(sessions)
+
+
+def test_programmes_read_like_real_ones():
+	"""Titles name a purpose and the states they serve (no generated numbering), activities go to
+	those states, and every reviewed programme explains its risk with a mitigation per theme."""
+	import re
+
+	manifest, files = shipped()
+	data = demo.prepare(manifest, files, date(2026, 11, 1))
+	titles = [p["title"] for p in data["programmes.json"]]
+	assert len(set(titles)) == len(titles)
+	for p in data["programmes.json"]:
+		assert not re.search(r"\(\d+\)", p["title"]), p["title"]
+		for s in p["beneficiary_states"]:
+			assert s["beneficiary_state"].split(",")[0] in p["title"], (p["key"], s["beneficiary_state"])
+		assert all(p.get(f"title_{lang}") for lang in ("fr", "es", "ar")), p["key"]
+		# Data fields hold 140 characters; tests add markers such as " _partial" to demo titles
+		assert len(p["title"]) <= 125 and all(len(p[f"title_{lang}"]) <= 140 for lang in ("fr", "es", "ar")), p["key"]
+		assert len(p["objectives"]) > 100 and p.get("description") and p.get("summary"), p["key"]
+		review = p.get("review")
+		if review:
+			assert len(review["mitigations"]) >= len(p["thematic_areas"]) and review["risks"], p["key"]
+	states = {p["key"]: {s["beneficiary_state"] for s in p["beneficiary_states"]} for p in data["programmes.json"]}
+	for a in data["activities.json"]:
+		assert a["beneficiary_state"] in states[a["programme"]], a["title"]
+		assert len(a["title"]) <= 125 and all(len(s["session_label"]) <= 140 for s in a["sessions"]), a["title"]
+		assert not re.search(r"\(\w+, \d+\)$", a["title"]), a["title"]
+
+
+def test_no_demo_activity_where_the_founded_concern_holds_new_ones():
+	"""A founded concern holds new activities in its state and theme: the dataset must load again
+	beside the one it ships (the loader's rollback test re-creates every activity)."""
+	manifest, files = shipped()
+	data = demo.prepare(manifest, files, date(2026, 11, 1))
+	held = {(c["beneficiary_state"], c.get("thematic_area")) for c in data["concerns.json"] if c.get("outcome") == "Founded"}
+	assert held and all(theme for _state, theme in held), "the demo's founded concern names a theme"
+	assert not [a["title"] for a in data["activities.json"] if (a["beneficiary_state"], a["thematic_area"]) in held]
+
+
 def _broken(filename: str, mutate) -> tuple[str, dict[str, str]]:
 	manifest, files = shipped()
 	rows = json.loads(files[filename])
@@ -77,6 +130,8 @@ def _broken(filename: str, mutate) -> tuple[str, dict[str, str]]:
 		("activities.json", lambda r: r[9].update(programme="P99"), "activities.json, row 10: programme P99 is not in programmes.json."),
 		("donors.json", lambda r: r[0].update(users=["ghost@nowhere"]), "donors.json, row 1: users ghost@nowhere"),
 		("activities.json", lambda r: r[0].update(planned_participants=True), "activities.json, row 1: planned_participants must be a number"),
+		("activities.json", lambda r: r[2]["sessions"].append({"start": "tomorrow", "end": "2026-11-02 17:00"}), "activities.json, row 3: sessions 2 start tomorrow is not a date and time"),
+		("activities.json", lambda r: r[2]["sessions"][0].pop("end"), "activities.json, row 3: sessions 1 needs end."),
 	],
 )
 def test_each_malformation_is_named_with_file_and_row(filename, mutate, message):

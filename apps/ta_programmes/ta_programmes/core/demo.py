@@ -40,6 +40,8 @@ class Spec:
 	choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
 	dates: tuple[str, ...] = ()
 	datetimes: tuple[str, ...] = ()
+	# List fields whose items carry date-times of their own (e.g. an activity's sessions).
+	nested_datetimes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 NUM = (int, float)
@@ -78,7 +80,9 @@ SPECS: dict[str, Spec] = {
 		{"key": str, "title": str, "lead_agency": str, "programme_officer": str, "status": str, "planned_start": str,
 		 "planned_end": str, "objectives": str, "beneficiary_states": list, "thematic_areas": list},
 		{"currency": OPT_STR, "description": OPT_STR, "partners": list, "funding_lines": list, "review": dict,
-		 "signoffs": list, "overrides": list, "suspension_reason": OPT_STR},
+		 "signoffs": list, "overrides": list, "suspension_reason": OPT_STR, "summary": OPT_STR,
+		 "title_fr": OPT_STR, "title_es": OPT_STR, "title_ar": OPT_STR,
+		 "summary_fr": OPT_STR, "summary_es": OPT_STR, "summary_ar": OPT_STR},
 		{"status": C.PROGRAMME_STATUSES},
 		dates=("planned_start", "planned_end"),
 	),
@@ -87,10 +91,12 @@ SPECS: dict[str, Spec] = {
 		 "delivery_mode": str, "start": str, "end": str, "status": str},
 		{"institution_type": OPT_STR, "venue": OPT_STR, "city": OPT_STR, "online_link": OPT_STR, "language": OPT_STR,
 		 "includes_hr_module": bool, "trainers": list, "planned_participants": int, "actual_participants": int,
-		 "participants_women": int, "participants_men": int, "participants_other": int, "time_zone": OPT_STR},
+		 "participants_women": int, "participants_men": int, "participants_other": int, "time_zone": OPT_STR,
+		 "sessions": list},
 		{"activity_type": C.ACTIVITY_TYPES, "delivery_mode": C.DELIVERY_MODES, "status": C.ACTIVITY_STATUSES,
 		 "institution_type": C.INSTITUTION_TYPES},
 		datetimes=("start", "end"),
+		nested_datetimes={"sessions": ("start", "end")},
 	),
 	# Monitoring and evaluation, per programme. Dates are days relative to the programme's planned
 	# start and indicator periods are programme years, so that shifting the dataset keeps them whole.
@@ -242,12 +248,24 @@ def _shift(name: str, row_no: int, row: dict, spec: Spec, shift: timedelta) -> N
 				raise InvalidDemoData(_("{0}, row {1}: {2} {3} is not a date (YYYY-MM-DD)."), name, row_no, key, row[key]) from None
 	for key in spec.datetimes:
 		if row.get(key):
-			try:
-				row[key] = (datetime.fromisoformat(row[key]) + shift).isoformat(sep=" ")
-			except ValueError:
-				raise InvalidDemoData(
-					_("{0}, row {1}: {2} {3} is not a date and time (YYYY-MM-DD HH:MM)."), name, row_no, key, row[key]
-				) from None
+			row[key] = _shift_datetime(name, row_no, key, row[key], shift)
+	for key, fields in spec.nested_datetimes.items():
+		for item_no, item in enumerate(row.get(key) or [], start=1):
+			if not isinstance(item, dict):
+				raise InvalidDemoData(_("{0}, row {1}: {2} {3} must be an object."), name, row_no, key, item_no) from None
+			for f in fields:
+				if not item.get(f):
+					raise InvalidDemoData(_("{0}, row {1}: {2} {3} needs {4}."), name, row_no, key, item_no, f) from None
+				item[f] = _shift_datetime(name, row_no, f"{key} {item_no} {f}", item[f], shift)
+
+
+def _shift_datetime(name: str, row_no: int, label: str, value, shift: timedelta) -> str:
+	try:
+		return (datetime.fromisoformat(value) + shift).isoformat(sep=" ")
+	except (TypeError, ValueError):
+		raise InvalidDemoData(
+			_("{0}, row {1}: {2} {3} is not a date and time (YYYY-MM-DD HH:MM)."), name, row_no, label, value
+		) from None
 
 
 def _check_unique(name: str, rows: list[dict]) -> None:
