@@ -95,7 +95,7 @@ def parts(generated: datetime | None = None, limit: int | None = None) -> Iterat
 	(measurements)."""
 	s = T.settings()
 	org = I.ReportingOrg(s.reporting_org_ref, s.reporting_org_name, s.reporting_org_type or "40")
-	generated = generated or now_datetime()
+	generated = site_time(generated) if generated else now_datetime()
 	names = frappe.get_all(
 		"TA Programme",
 		filters={"status": ("in", T.REPORTED_STATUSES)},
@@ -105,6 +105,14 @@ def parts(generated: datetime | None = None, limit: int | None = None) -> Iterat
 	)
 	with rules():
 		yield from I.iati_xml_parts(org, iati_activities(names, generated), in_site_zone(generated), marker_uri=s.hrdd_marker_uri)
+
+
+def site_time(value: datetime) -> datetime:
+	"""A time as the database holds it: in the site's zone, without the zone (an aware time is
+	converted first)."""
+	from zoneinfo import ZoneInfo
+
+	return value.astimezone(ZoneInfo(frappe.utils.get_system_timezone())).replace(tzinfo=None) if value.tzinfo else value
 
 
 def in_site_zone(value: datetime) -> datetime:

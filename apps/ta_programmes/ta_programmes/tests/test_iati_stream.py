@@ -10,6 +10,7 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from unittest import mock
+from zoneinfo import ZoneInfo
 
 import frappe
 from frappe.utils import get_datetime, getdate, now_datetime
@@ -25,6 +26,11 @@ ENDPOINT = "/api/method/ta_programmes.api.iati.activities"
 
 
 # --- the straightforward way: the file as it was written before it was streamed --------------------
+def with_offset(value) -> str:
+	"""The site's local time written with its zone's offset, as IATI wants it."""
+	return value.replace(tzinfo=ZoneInfo(frappe.utils.get_system_timezone()), microsecond=0).isoformat()
+
+
 def reference_build(generated) -> bytes:
 	"""Every reported programme read with its own queries (themes, donors, partners, shares,
 	delivered dates, objectives, results, concerns), then one ElementTree holding every activity,
@@ -54,7 +60,7 @@ def reference_build(generated) -> bytes:
 	items = [_reference_activity(p, lookups, generated) for p in programmes]
 	for item in items:
 		I.check_activity(item, today=generated.date())
-	root = ET.Element("iati-activities", {"version": I.IATI_VERSION, "generated-datetime": generated.replace(microsecond=0).isoformat()})
+	root = ET.Element("iati-activities", {"version": I.IATI_VERSION, "generated-datetime": with_offset(generated)})
 	for a in items:
 		root.append(I.activity_element(org, a, s.hrdd_marker_uri))
 	ET.indent(root)
@@ -110,7 +116,7 @@ def _reference_activity(p, lookups, generated) -> I.IatiActivity:
 		hrdd_status=T.oversight_status(p, "en"),
 		hrdd_status_versions=i18n.translations_of(T.oversight_status(p, "en")),
 		hrdd_significance=0 if p.status == "Suspended" else 1,
-		last_updated=get_datetime(p.modified),
+		last_updated=get_datetime(p.modified).replace(tzinfo=ZoneInfo(frappe.utils.get_system_timezone())),
 		results=A.iati_results([p.name], int(T.settings().suppression_k or 5)).get(p.name, []) + ([concern] if concern else []),
 	)
 
