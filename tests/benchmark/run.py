@@ -31,9 +31,10 @@ It measures and reports; it asserts only that both ways give the same answers, n
 path that does not exist (yet) in the app is shown as "n/a", a path that fails as "ERROR": the
 table is always printed, and the exit status is 1 when two ways disagree or a path failed.
 ``--size tiny`` (2 000 activities) is the CI smoke: it proves the benchmark runs, in about a
-minute. ``--generate`` (re)fills the site with ta_programmes.demo.bulk at the chosen size first
+minute. ``--generate`` (re)fills the site with tests/benchmark/bulk.py at the chosen size first
 (its time is the bulk generator's row); without it a site with no bulk data is filled, a filled
-one is used as it is (``--time-bulk SCRATCH_SITE`` times the generator on another site).
+one is used as it is (``--time-bulk SCRATCH_SITE`` times the generator on another site). The
+generator refuses a site not marked as synthetic or holding records it did not make (see bulk.py).
 """
 
 from __future__ import annotations
@@ -1242,7 +1243,7 @@ def measure_indicators(run: Run, ctx) -> None:
 def time_bulk(site: str, sites: Path, size: dict) -> dict:
 	"""The generator run at this size on another (scratch) site, in its own process: its own account of its time."""
 	g = size["generate"]
-	cmd = [sys.executable, "-m", "ta_programmes.demo.bulk", "--site", site, "--sites-path", str(sites), "--reset",
+	cmd = [sys.executable, str(Path(__file__).resolve().parent / "bulk.py"), "--site", site, "--sites-path", str(sites), "--reset",
 		   "--activities", str(g["activities"]), "--programmes", str(g["programmes"]), "--states", str(g["states"]),
 		   "--trainers", str(g["trainers"])]
 	started = time.perf_counter()
@@ -1767,7 +1768,9 @@ def main(argv=None) -> int:
 	frappe.local.lang = "en"
 	info, counts = {}, {}
 	try:
-		from ta_programmes.demo import bulk
+		if str(Path(__file__).resolve().parent) not in sys.path:
+			sys.path.insert(0, str(Path(__file__).resolve().parent))
+		import bulk  # the generator, next to this file (it refuses a site that is not synthetic)
 
 		if args.generate or not bulk.existing_bulk():
 			print(f"== generating the {args.size} dataset")

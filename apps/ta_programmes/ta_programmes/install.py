@@ -16,6 +16,16 @@ def after_install():
 	sync_standard_indicators()
 	save_single_defaults()
 	system_defaults()
+	setup_outgoing_email()
+	log_retention(lengthen=True)
+
+
+def log_retention(lengthen: bool) -> None:
+	"""How long the app's logs are kept (core.operations.LOG_RETENTION, in Log Settings): set at
+	install; on migrate only rows missing are added, so an administrator's later choice stands."""
+	from ta_programmes.operations import set_log_retention
+
+	set_log_retention(lengthen=lengthen)
 
 
 # Frappe leaves these to its setup wizard, and without them reads time as Asia/Kolkata. A site
@@ -39,6 +49,8 @@ def after_migrate():
 	sync_standard_indicators()
 	save_single_defaults()
 	run_reports_live()
+	log_retention(lengthen=False)
+	setup_outgoing_email()
 
 
 def run_reports_live():
@@ -64,7 +76,9 @@ def sync_standard_indicators():
 def sync_thematic_areas():
 	for name, category, dac_code, description in THEMATIC_AREAS:
 		if frappe.db.exists("TA Thematic Area", name):
-			frappe.db.set_value("TA Thematic Area", name, {"category": category, "dac_code": dac_code})
+			# only what changed: a migrate must not rewrite the record (its modified time) for nothing
+			if frappe.db.get_value("TA Thematic Area", name, ["category", "dac_code"]) != (category, dac_code):
+				frappe.db.set_value("TA Thematic Area", name, {"category": category, "dac_code": dac_code})
 			continue
 		frappe.get_doc(
 			{
@@ -87,3 +101,70 @@ def save_single_defaults():
 			if field.default is not None and doc.get(field.fieldname) in (None, ""):
 				doc.set(field.fieldname, field.default)
 		doc.save(ignore_permissions=True)
+
+
+# --- outgoing e-mail --------------------------------------------------------------------------------
+# The site's default outgoing Email Account, from site config (bench --site SITE set-config ...):
+# notifications, reminders and follow-up links leave through it (the Email Queue).
+OUTGOING_ACCOUNT = "TA Programmes"
+
+
+def setup_outgoing_email() -> str | None:
+	"""Create or update the default outgoing Email Account from the site config keys
+	``ta_smtp_server`` (nothing is done without it), ``ta_smtp_port``, ``ta_smtp_use_tls``
+	(STARTTLS), ``ta_smtp_use_ssl`` (TLS from the start), ``ta_smtp_login``,
+	``ta_smtp_password`` (no authentication without them) and ``ta_mail_sender`` (the From
+	address). Run on install and migrate; ``bench --site SITE execute
+	ta_programmes.install.setup_outgoing_email`` applies a change at once. A server that does not
+	answer is recorded in the Error Log and leaves the account as it was (migrate goes on)."""
+	conf = frappe.conf
+	server = (conf.get("ta_smtp_server") or "").strip()
+	if not server:
+		return None
+	login = (conf.get("ta_smtp_login") or "").strip()
+	password = conf.get("ta_smtp_password") or ""
+	sender = (conf.get("ta_mail_sender") or login or f"noreply@{frappe.local.site}").strip()
+	use_ssl = frappe.utils.cint(conf.get("ta_smtp_use_ssl"))
+	use_tls = 0 if use_ssl else frappe.utils.cint(conf.get("ta_smtp_use_tls"))
+	port = frappe.utils.cint(conf.get("ta_smtp_port")) or (465 if use_ssl else 587 if use_tls else 25)
+	values = {
+		"email_id": sender,
+		"enable_outgoing": 1,
+		"default_outgoing": 1,
+		"enable_incoming": 0,
+		"smtp_server": server,
+		"smtp_port": str(port),
+		"use_tls": use_tls,
+		"use_ssl_for_outgoing": use_ssl,
+		"no_smtp_authentication": 0 if (login and password) else 1,
+		"login_id_is_different": 1 if (login and login != sender) else 0,
+		"login_id": login if (login and login != sender) else None,
+		"awaiting_password": 0,
+	}
+	if frappe.db.exists("Email Account", OUTGOING_ACCOUNT):
+		doc = frappe.get_doc("Email Account", OUTGOING_ACCOUNT)
+	else:
+		doc = frappe.new_doc("Email Account")
+		doc.email_account_name = OUTGOING_ACCOUNT
+	doc.update(values)
+	doc.password = password if (login and password) else None
+	frappe.db.savepoint("ta_outgoing_email")
+	try:
+		if not (login and password) and not doc.is_new():  # Frappe would still log in with a stored one
+			from frappe.utils.password import remove_encrypted_password
+
+			remove_encrypted_password("Email Account", doc.name, "password")
+		# ours becomes the default: Frappe would re-save (and connect to) the former default to unset it
+		frappe.db.set_value(
+			"Email Account", {"default_outgoing": 1, "name": ("!=", OUTGOING_ACCOUNT)}, "default_outgoing", 0
+		)
+		doc.save(ignore_permissions=True)
+	except Exception:
+		frappe.db.rollback(save_point="ta_outgoing_email")
+		frappe.log_error(title=f"Outgoing e-mail: {server}:{port} could not be set up")
+		print(f"ta_programmes: the outgoing e-mail account ({server}:{port}) could not be set up; see the Error Log")
+		return None
+	frappe.db.release_savepoint("ta_outgoing_email")
+	frappe.clear_document_cache("Email Account", OUTGOING_ACCOUNT)
+	frappe.local.outgoing_email_account = {}  # Frappe's per-process choice of the default account
+	return doc.name

@@ -1,10 +1,15 @@
 """Fills a site with a decade of realistic, valid data for performance work, with bulk inserts.
 
-    /root/frappe-bench/env/bin/python -m ta_programmes.demo.bulk --site perf.localhost \
+    /root/frappe-bench/env/bin/python tests/benchmark/bulk.py --site perf.localhost --new-site \
         [--activities 100000] [--programmes 2000] [--states 190] [--trainers 500] [--seed 2026] \
         [--writer sql|frappe] [--reset] [--verify 300]
 
-or ``bench --site SITE execute ta_programmes.demo.bulk.generate --kwargs "{'activities': 1000}"``.
+Benchmark tooling, not part of the app: it writes raw SQL that bypasses the controllers, so it runs
+only on a site marked as synthetic that holds nothing it did not make (``synthetic.py`` next to it,
+checked before anything is written or deleted). ``--new-site`` creates the site with the app and
+marks it (site config ``ta_synthetic_data: 1``); to fill a scratch site made otherwise, mark it
+first: ``bench --site SITE set-config --parse ta_synthetic_data 1``. From Python (the benchmark, a
+test): load this file and call :func:`generate`.
 
 What it writes (every record as its controller would have left it; :func:`verify` re-runs the
 controllers on a sample to prove it):
@@ -49,6 +54,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import queue
 import random
 import sys
@@ -58,32 +64,22 @@ from collections import Counter
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import frappe
 from dateutil.relativedelta import relativedelta
-
 from ta_programmes.core import constants as C
 from ta_programmes.core import oversight as core_oversight
 from ta_programmes.core import rules as R
 from ta_programmes.core import schedule as S
 
-MARK = "BULK"
-DOMAIN = "bulk.ta.example"
-WEBSITE = f"https://{DOMAIN}"
-STATE_SOURCE = "Bulk generator: OHCHR country assessment (synthetic)"
-ADMIN = "Administrator"
+if str(Path(__file__).resolve().parent) not in sys.path:
+	sys.path.insert(0, str(Path(__file__).resolve().parent))
+import synthetic  # noqa: E402  (the guard, next to this file)
+from synthetic import DOMAIN, PREFIX, STATE_SOURCE, WEBSITE, RefusedSite  # noqa: E402
 
-PREFIX = {
-	"TA Programme": "TAP-BULK-",
-	"TA Activity": "TAA-BULK-",
-	"TA Trainer": "TAT-BULK-",
-	"TA Human Rights Review": "HRR-BULK-",
-	"TA Oversight Sign-off": "SO-BULK-",
-	"TA Objection Override": "OVR-BULK-",
-	"TA Result": "RES-BULK-",
-	"TA Indicator": "IND-BULK-",
-	"TA Indicator Actual": "ACT-BULK-",
-}
+MARK = "BULK"
+ADMIN = "Administrator"
 
 # Standard columns of every table, and of child tables.
 STD = ("name", "creation", "modified", "modified_by", "owner", "docstatus", "idx")
@@ -1322,6 +1318,35 @@ def existing_bulk() -> int:
 	return frappe.db.count("TA Programme", {"name": ("like", f"{PREFIX['TA Programme']}%")})
 
 
+def foreign_records(examples: int = 3) -> tuple[dict[str, int], dict[str, list[str]]]:
+	"""Per doctype, how many records of the connected site the generator did not make, and a few names."""
+	counts: dict[str, int] = {}
+	names: dict[str, list[str]] = {}
+	for doctype, (field, pattern) in synthetic.MARKS.items():
+		exempt = synthetic.EXEMPT.get(doctype, ())
+		where = f"ifnull(`{field}`, '') not like %(pattern)s" + (" and name not in %(exempt)s" if exempt else "")
+		params = {"pattern": pattern, "exempt": exempt}
+		# nosemgrep: frappe-using-db-sql -- fixed doctypes and fields from the guard's table; values are parameters
+		counts[doctype] = frappe.db.sql(f"select count(*) from `tab{doctype}` where {where}", params)[0][0]
+		if counts[doctype]:
+			# nosemgrep: frappe-using-db-sql -- as above
+			names[doctype] = [r[0] for r in frappe.db.sql(f"select name from `tab{doctype}` where {where} order by name limit {int(examples)}", params)]
+	for doctype in synthetic.NEVER:
+		counts[doctype] = frappe.db.count(doctype)
+		if counts[doctype]:
+			names[doctype] = frappe.get_all(doctype, pluck="name", order_by="name asc", limit=examples)
+	return counts, names
+
+
+def check_site() -> None:
+	"""Raise :class:`synthetic.RefusedSite` unless the connected site is marked synthetic and holds
+	only what the generator made (see synthetic.py). Called before anything is written or deleted."""
+	counts, names = foreign_records()
+	reason = synthetic.refusal(frappe.local.site, frappe.conf.get(synthetic.CONFIG_KEY), counts, names)
+	if reason:
+		raise RefusedSite(reason)
+
+
 def generate(
 	activities: int = 100_000,
 	programmes: int = 2_000,
@@ -1333,7 +1358,18 @@ def generate(
 	reset: bool = False,
 	commit: bool = True,
 ) -> dict:
-	"""Fill the connected site; returns counts and timings. Refuses to run twice unless ``reset``."""
+	"""Fill the connected site; returns counts and timings. Refuses a site that is not marked as
+	synthetic or holds records it did not make (:func:`check_site`), and to run twice unless ``reset``."""
+	check_site()
+	return _fill(activities, programmes, states, trainers, seed, progress, writer, reset, commit)
+
+
+def _fill(
+	activities: int, programmes: int, states: int, trainers: int, seed: int, progress: bool, writer: str, reset: bool,
+	commit: bool,
+) -> dict:
+	"""The generation itself, unguarded: only :func:`generate` (after :func:`check_site`) and a test that
+	rolls it back (commit=False) call it."""
 	started = time.perf_counter()
 	frappe.set_user("Administrator")
 	if existing_bulk():
@@ -1392,6 +1428,7 @@ def generate(
 
 def delete_bulk(progress: bool = True) -> None:
 	"""Delete what an earlier run made (by the BULK markers)."""
+	check_site()
 	started = time.perf_counter()
 	like = {dt: f"{prefix}%" for dt, prefix in PREFIX.items()}
 	children = {
@@ -1654,12 +1691,36 @@ def _diff(before, after, path="") -> str:
 	return ""
 
 
-def main(argv: list[str] | None = None) -> int:
-	from pathlib import Path
+def new_site(site: str, sites: Path, admin_password: str, db_root_username: str, db_root_password: str) -> None:
+	"""Create ``site`` with the app and mark it as synthetic (the one place that sets the mark)."""
+	import subprocess
 
-	parser = argparse.ArgumentParser(prog="python -m ta_programmes.demo.bulk", description=__doc__.split("\n\n")[0])
+	if (sites / site).exists():
+		raise RefusedSite(f"{sites / site} exists: --new-site creates a site, it never reuses one")
+
+	def cli(*args: str, stdin: str | None = None) -> None:
+		proc = subprocess.run([sys.executable, "-m", "frappe.utils.bench_helper", "frappe", *args], cwd=sites, text=True,
+							  input=stdin, capture_output=True)
+		if proc.returncode:
+			raise SystemExit(f"{' '.join(args[:3])} failed (exit {proc.returncode}): {(proc.stdout + proc.stderr).strip()[-800:]}")
+
+	print(f"Creating {site} with the app (synthetic)...", flush=True)
+	# Frappe prompts for an empty root password, so it is also given on standard input.
+	cli("new-site", site, "--admin-password", admin_password, "--db-root-username", db_root_username,
+		"--db-root-password", db_root_password, "--mariadb-user-host-login-scope=%", "--install-app", "ta_programmes",
+		stdin=db_root_password + "\n")
+	cli("--site", site, "set-config", "--parse", synthetic.CONFIG_KEY, "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+	parser = argparse.ArgumentParser(prog="tests/benchmark/bulk.py", description=__doc__.split("\n\n")[0])
 	parser.add_argument("--site", required=True)
 	parser.add_argument("--sites-path", default=None, help="default: the bench's sites folder")
+	parser.add_argument("--new-site", action="store_true",
+						help="create the site first, with the app, marked as synthetic (it must not exist)")
+	parser.add_argument("--admin-password", default="admin", help="with --new-site (default admin)")
+	parser.add_argument("--db-root-username", default="root", help="with --new-site (default root)")
+	parser.add_argument("--db-root-password", default="", help="with --new-site (default empty)")
 	parser.add_argument("--activities", type=int, default=100_000)
 	parser.add_argument("--programmes", type=int, default=2_000)
 	parser.add_argument("--states", type=int, default=190)
@@ -1671,19 +1732,25 @@ def main(argv: list[str] | None = None) -> int:
 	parser.add_argument("--verify-only", action="store_true")
 	parser.add_argument("--quiet", action="store_true")
 	args = parser.parse_args(argv)
-	import os
 
-	sites = Path(args.sites_path or Path(frappe.__file__).resolve().parents[3] / "sites")
+	sites = Path(args.sites_path or Path(frappe.__file__).resolve().parents[3] / "sites").resolve()
 	os.chdir(sites)  # Frappe's logs are found relative to the sites folder
-	frappe.init(site=args.site, sites_path=str(sites))
-	frappe.connect()
 	try:
-		if not args.verify_only:
-			generate(args.activities, args.programmes, args.states, args.trainers, args.seed, not args.quiet, args.writer, args.reset)
-		problems = verify(args.verify, progress=not args.quiet) if (args.verify or args.verify_only) else []
-		frappe.db.rollback()
-	finally:
-		frappe.destroy()
+		if args.new_site:
+			new_site(args.site, sites, args.admin_password, args.db_root_username, args.db_root_password)
+		frappe.init(site=args.site, sites_path=str(sites))
+		frappe.connect()
+		try:
+			if not args.verify_only:
+				generate(args.activities, args.programmes, args.states, args.trainers, args.seed, not args.quiet, args.writer,
+						 args.reset)
+			problems = verify(args.verify, progress=not args.quiet) if (args.verify or args.verify_only) else []
+			frappe.db.rollback()
+		finally:
+			frappe.destroy()
+	except RefusedSite as e:
+		print(f"REFUSED: {e}", file=sys.stderr)
+		return 2
 	return 1 if problems else 0
 
 
