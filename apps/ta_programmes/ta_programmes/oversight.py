@@ -279,25 +279,13 @@ def get_checklist(programme: str) -> dict:
 # --- notifications ------------------------------------------------------------------------------
 
 
-def notify(users: list[str], subject, doc) -> None:
-	"""An alert (and Frappe's e-mail of it) to each user, in the language that user reads:
-	``subject`` is a ``core.i18n.reason`` whose template is marked with ``N_``."""
-	from frappe.desk.doctype.notification_log.notification_log import enqueue_create_notification
+def notify(users: list[str], subject, doc, confidential: bool = True) -> None:
+	"""An alert in the desk and an e-mail to each user, in the language that user reads (see
+	``ta_programmes.notify``): ``subject`` is a ``core.i18n.reason`` whose template is marked with
+	``N_``; a confidential one (the default) never reaches a donor."""
+	from ta_programmes.notify import notify as send
 
-	from ta_programmes.i18n import by_language, render_in
-
-	users = sorted({u for u in users if u and u not in ("Administrator", "Guest")})
-	for lang, readers in by_language(users).items():
-		enqueue_create_notification(
-			readers,
-			{
-				"type": "Alert",
-				"document_type": doc.doctype,
-				"document_name": doc.name,
-				"subject": render_in(subject, lang),
-				"from_user": frappe.session.user,
-			},
-		)
+	send(users, subject, doc, confidential=confidential)
 
 
 def users_with_role(role: str) -> list[str]:

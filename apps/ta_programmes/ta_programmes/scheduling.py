@@ -234,5 +234,6 @@ def send_reminders(today=None) -> list[str]:
 			users,
 			reason(N_("Reminder: {0} starts {1} ({2})"), doc.title, a["local_start"].strftime("%Y-%m-%d %H:%M"), doc.time_zone),
 			doc,
+			confidential=False,  # a title, a date and a time zone
 		)
 	return [a["name"] for a in due]
