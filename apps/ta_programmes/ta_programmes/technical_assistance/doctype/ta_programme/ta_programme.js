@@ -253,3 +253,28 @@ frappe.ui.form.on("TA Programme", {
 		ta_programmes.render_deconfliction(frm);
 	},
 });
+
+// Approval dossier (print format "TA Approval Dossier", assembled for the reader by dossier.py):
+// downloaded as a PDF in the desk's language; the Print menu shows it as well.
+ta_programmes.download_dossier = function (frm) {
+	const params = new URLSearchParams({
+		doctype: frm.doctype,
+		name: frm.doc.name,
+		format: "TA Approval Dossier",
+		no_letterhead: 1,
+		language: frappe.boot.lang || "en",
+	});
+	const link = document.createElement("a");
+	link.href = `/api/method/frappe.utils.print_format.download_pdf?${params}`;
+	link.download = `${frm.doc.name}-dossier.pdf`;
+	document.body.appendChild(link);
+	link.click();
+	link.remove();
+};
+
+frappe.ui.form.on("TA Programme", {
+	refresh(frm) {
+		if (frm.is_new() || !frappe.model.can_print(frm.doctype, frm)) return;
+		frm.add_custom_button(__("Approval dossier"), () => ta_programmes.download_dossier(frm));
+	},
+});
