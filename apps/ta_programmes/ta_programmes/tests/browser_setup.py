@@ -164,3 +164,49 @@ def prepare_languages() -> str:
 		)
 	)
 	return approved
+
+
+def prepare_accessibility() -> str:
+	"""Every public page and web form with something on it, for the accessibility test: a donor
+	user whose donor funds an approved programme with a delivered training and a results framework,
+	a published oversight meeting, a concern's secret link and an unused follow-up link; the public
+	page on. Prints the logins and links."""
+	from datetime import date
+
+	from ta_programmes import results as M
+	from ta_programmes import transparency as T
+
+	frappe.set_user("Administrator")
+	f.oversight_cast()
+	suffix = frappe.generate_hash(length=5)
+	donor_user = f.user(f"donor.{suffix}@tests.ta.example", "TA Donor")
+	donor = f.donor(f"Donor {suffix} _test", users=[donor_user])
+	programme = f.approved(
+		f"Accessible programme {suffix}", planned_start=date(2019, 1, 1),
+		funding_lines=[{"donor": donor, "amount": 250000, "currency": "USD"}],
+	)
+	f.results_framework(programme)
+	activity = f.delivered_activity(programme, title=f"Accessible training {suffix}")
+	f.delivered_activity(programme, title=f"Earlier training {suffix}", end="2025-04-08 12:00:00")
+	# A year with fewer participants than k: its figure is hidden, in the table and in the chart.
+	small = frappe.get_doc("TA Activity", f.delivered_activity(programme, title=f"Small workshop {suffix}", end="2019-05-10 12:00:00"))
+	small.update({"actual_participants": 3, "participants_women": 1, "participants_men": 2})
+	small.save()
+	f.meeting(f"Accessible meeting {suffix} _test")
+	concern = f.report_concern(programme)
+	M.create_follow_ups(today="2026-11-30")
+	follow_up = frappe.get_value("TA Follow-up", {"activity": activity, "round_months": 3}, "name")
+	link = M.issue_links(follow_up, 1)[0]
+	frappe.db.set_single_value("TA Transparency Settings", "public_page_enabled", 1)
+	frappe.db.commit()
+	T.clear_public_cache()
+	data = {
+		"donor_user": donor_user,
+		"password": f.PASSWORD,
+		"programme": programme,
+		"concern_link": concern["link"][concern["link"].index("/concern-status"):],
+		"follow_up_path": link[link.index("/follow-up/"):],
+		"k": int(T.settings().suppression_k or 5),
+	}
+	print(json.dumps(data))
+	return programme

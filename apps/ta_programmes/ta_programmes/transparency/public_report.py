@@ -227,6 +227,7 @@ def public_report(f: Filters, page: int | None = None) -> dict:
 		"page": page or 1,
 		"pages": 1 if page is None else pages,
 		"programme_count": len(programmes),
+		"outside_share": round(100 * outside_hours / total_hours) if total_hours else None,  # for the chart
 		"overrides": [
 			{
 				**o, "title": plain(i18n.text_in(o, "title", lang)), "justification": plain(o.justification),
@@ -270,7 +271,56 @@ def for_page(report: dict) -> dict:
 		"tables": [{**t, "rows": [cells(r) for r in t["rows"]], "footer": cells(t["footer"])} for t in report["tables"]],
 		"overrides": [{**o, "recorded_on": l10n.day(o["recorded_on"], lang)} for o in report["overrides"]],
 		"programme_count": l10n.number(report["programme_count"], lang),
+		"charts": page_charts(report),
 	}
+
+
+def page_charts(report: dict) -> list:
+	"""The page's charts (inline SVG geometry, see ``core.charts``), drawn from the report's own
+	tables: the same suppressed and rounded figures, so a chart shows nothing its table hides.
+	Participants by year and by regional group (counts of people: nothing under k drawn), the
+	balance of categories (shares of activities and of trainer-hours) and the outside experts'
+	share of hours. Charts without rows are left out."""
+	from ta_programmes.core import charts as C
+	from ta_programmes.core import l10n
+
+	lang = report.get("lang") or "en"
+	k = report.get("k") or 5
+	rtl = l10n.is_rtl(lang)
+	tables = {t["id"]: t for t in report["tables"]}
+
+	def rows_of(table_id: str) -> list:
+		return (tables.get(table_id) or {}).get("rows") or []
+
+	def counts(table_id: str) -> list[C.Row]:
+		"""The table's participants (its last column), as the table publishes them."""
+		return [C.Row(str(r[0]), ((r[-1], str(l10n.cell(r[-1], lang))),)) for r in rows_of(table_id)]
+
+	def pct(value: float | None) -> tuple:
+		return (None, "–") if value is None else (round(value), l10n.percent(round(value), lang))
+
+	# by-category: Category, Activities, Participants, Trainer-hours, outside experts' share.
+	categories = rows_of("by-category")
+	activities = sum(r[1] for r in categories if isinstance(r[1], int | float))
+	hours = sum(r[3] for r in categories if isinstance(r[3], int | float))
+	balance = [C.Row(str(r[0]), (pct(C.share(r[1], activities)), pct(C.share(r[3], hours)))) for r in categories]
+	outside = [C.Row(str(r[0]), (pct(C.percent_of(r[4])),)) for r in categories]
+	if categories and report.get("outside_share") is not None:
+		outside.append(C.Row(_("All categories"), (pct(report["outside_share"]),)))
+	charts = [
+		C.bar_chart("chart-by-year", _("Participants by year"), counts("by-year"), k=k, rtl=rtl),
+		C.bar_chart("chart-by-regional-group", _("Participants by UN regional group"), counts("by-regional-group"), k=k, rtl=rtl),
+		C.bar_chart(
+			"chart-balance", _("Balance: enforcement, prevention, safeguards"), balance, k=None, maximum=100, rtl=rtl,
+			series=(_("Share of activities"), _("Share of trainer-hours")),
+		),
+		C.bar_chart("chart-outside", _("Outside experts' share of trainer-hours"), outside, k=None, maximum=100, rtl=rtl),
+	]
+	table_of = {
+		"chart-by-year": "by-year", "chart-by-regional-group": "by-regional-group", "chart-balance": "by-category",
+		"chart-outside": "by-category",
+	}
+	return [{"chart": c, "table": table_of[c.id]} for c in charts if c.height]
 
 
 def concerns_table() -> dict:
