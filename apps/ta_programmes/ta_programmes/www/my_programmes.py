@@ -8,6 +8,7 @@ from ta_programmes import i18n
 from ta_programmes import transparency as T
 from ta_programmes.permissions import donors_of
 from ta_programmes.replica import reads_from_replica
+from ta_programmes.transparency.donor import default_period
 
 no_cache = 1
 
@@ -22,5 +23,6 @@ def get_context(context):
 	context.donors = donors
 	context.programmes = T.donor_view(donors) if donors else []
 	context.k = int(T.settings().suppression_k or 5)
+	context.statement_from, context.statement_to = default_period()
 	context.show_sidebar = 0
 	return context
