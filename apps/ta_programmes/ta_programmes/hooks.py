@@ -70,6 +70,9 @@ auth_hooks = [
 	"ta_programmes.i18n.users_language",
 ]
 
+# Print formats: the approval dossier assembles itself for its reader (dossier.py).
+jinja = {"methods": ["ta_programmes.dossier.ta_approval_dossier"]}
+
 # Desk assets
 app_include_js = "/assets/ta_programmes/js/ta_common.js"
 
@@ -100,6 +103,9 @@ for _doctype in VISIBILITY:
 			"ta_programmes.permissions.check_attached_files",
 		]
 
+# Donors get no "Document Follow" digest e-mail (it carries the timeline they do not see; see notify.py).
+doc_events["User"] = {"validate": "ta_programmes.notify.no_digests_for_donors"}
+
 # Attaching a file to a record of the app needs write permission on it (Frappe asks only for read).
 doc_events["File"] = {
 	"before_insert": "ta_programmes.permissions.check_attachment",
@@ -119,6 +125,7 @@ after_request = ["ta_programmes.transparency.web.after_request", "ta_programmes.
 
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},
+	{"from_route": "/my-programmes/<programme>", "to_route": "my_programme"},
 	{"from_route": "/follow-up-link", "to_route": "follow_up_link"},
 	{"from_route": "/report-concern", "to_route": "report_concern"},
 	{"from_route": "/concern-status", "to_route": "concern_status"},

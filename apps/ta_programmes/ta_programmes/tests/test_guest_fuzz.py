@@ -22,6 +22,7 @@ ENDPOINTS = {
 	"iati": "/api/method/ta_programmes.api.iati.activities",
 	"ics": "/api/method/ta_programmes.api.schedule.ics",
 	"donor view": "/my-programmes",
+	"donor statement": "/api/method/ta_programmes.api.donor.statement",
 	"follow-up form": "/follow-up/new",
 	"follow-up link page": "/follow-up-link",
 	"report concern page": "/report-concern",
@@ -118,6 +119,24 @@ class TestGuestFuzz(FrappeTestCase):
 	@given(query=params)
 	def test_the_donor_view(self, query):
 		self.check("donor view", query)
+
+	@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+	@given(
+		query=st.dictionaries(st.sampled_from(["from_month", "to_month", "donor", "_lang"]), text, max_size=4),
+		programme=st.one_of(
+			st.text(alphabet=st.characters(blacklist_characters="/\\", blacklist_categories=("Cs",)), min_size=1, max_size=30),
+			st.sampled_from(["TAP-2026-00001", "x"]),
+		).filter(lambda p: p.strip(".") != ""),
+	)
+	def test_the_donor_statement_and_programme_pages_refuse_guests(self, query, programme):
+		"""Guest: a 403 with a message, whatever the months, donor or programme (never a PDF)."""
+		from urllib.parse import quote
+
+		self.check("donor statement", query)
+		status, body, _s = self.get(ENDPOINTS["donor statement"], query)
+		self.assertEqual(status, 403, body[:300])
+		status, body, _s = self.get("/my-programmes/" + quote(programme, safe=""), {})
+		self.assertIn(status, (403, 404), f"{programme!r}: {body[:300]}")
 
 	@settings(max_examples=20, deadline=None, suppress_health_check=list(HealthCheck), database=None)
 	@given(query=params)

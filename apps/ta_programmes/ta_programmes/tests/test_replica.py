@@ -41,6 +41,8 @@ DECORATED = (
 	"ta_programmes.api.iati.activities",
 	"ta_programmes.www.transparency.get_context",
 	"ta_programmes.www.my_programmes.get_context",
+	"ta_programmes.www.my_programme.get_context",
+	"ta_programmes.api.donor.statement",
 	"ta_programmes.www.oversight_meetings.get_context",
 	"ta_programmes.technical_assistance.report.ta_assistance_delivered.ta_assistance_delivered.execute",
 	"ta_programmes.technical_assistance.report.ta_assistance_balance.ta_assistance_balance.execute",
@@ -200,7 +202,7 @@ class TestReplica(FrappeTestCase):
 		settings.save(ignore_permissions=True)
 		donor_user = frappe.get_all("TA Donor User", filters={"parenttype": "TA Donor"}, pluck="user", limit=1)
 		if not donor_user:
-			raise AssertionError("tests/replica/run fills the site with ta_programmes.demo.bulk first")
+			raise AssertionError("tests/replica/run fills the site with tests/benchmark/bulk.py first")
 		# The desk reports run as Administrator: in Frappe v15, query_report.run refuses a user without
 		# read permission on a doctype a report's Link column names (Currency, TA Partner Organisation).
 		cls.auth = {"donor": F.api_auth(donor_user[0]), "admin": F.api_auth("Administrator")}

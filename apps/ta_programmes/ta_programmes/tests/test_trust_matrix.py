@@ -510,6 +510,7 @@ class TestTrustMatrix(FrappeTestCase):
 		from ta_programmes import oversight
 		from ta_programmes import results as M
 		from ta_programmes.api import calendar, schedule
+		from ta_programmes.api import donor as donor_api
 		from ta_programmes.api import results as results_api
 
 		programme = self.programmes["a"]
@@ -528,6 +529,11 @@ class TestTrustMatrix(FrappeTestCase):
 				"read",
 			),
 			"schedule.find_trainers": (lambda: schedule.find_trainers(activity), "TA Activity", "write"),
+			"donor.statement": (
+				lambda: donor_api.statement("2026-01", "2026-12", donor=self.donor_a),
+				"TA Programme",
+				"read",
+			),
 			"calendar.get_events": (
 				lambda: calendar.get_events("2026-01-01", "2027-01-01"),
 				"TA Activity",
