@@ -33,21 +33,27 @@ def _activity_conditions(q, f: Filters):
 		q = q.where(Activity.end >= getdate(f.from_date))
 	if f.to_date:
 		q = q.where(Activity.end < frappe.utils.add_days(getdate(f.to_date), 1))
+	return _within(q, f, Activity)
+
+
+def _within(q, f: Filters, table):
+	"""The filters other than dates on ``table`` (TA Activity or the rollup: both have programme,
+	beneficiary_state and thematic_area), with the programme, state and theme joined as needed."""
 	if f.beneficiary_state:
-		q = q.where(Activity.beneficiary_state == f.beneficiary_state)
+		q = q.where(table.beneficiary_state == f.beneficiary_state)
 	if f.regional_group:
 		q = q.where(State.regional_group == f.regional_group)
 	if f.thematic_area:
-		q = q.where(Activity.thematic_area == f.thematic_area)
+		q = q.where(table.thematic_area == f.thematic_area)
 	if f.category:
 		q = q.where(Theme.category == f.category)
 	if f.lead_agency:
 		q = q.where(Programme.lead_agency == f.lead_agency)
 	if f.donor:
 		funded = frappe.qb.from_(FundingLine).select(FundingLine.parent).where(FundingLine.donor == f.donor)
-		q = q.where(Activity.programme.isin(funded))
+		q = q.where(table.programme.isin(funded))
 	if f.programmes is not None:
-		q = q.where(Activity.programme.isin(f.programmes or [""]))
+		q = q.where(_In(table.programme, f.programmes))
 	return q
 
 
@@ -150,22 +156,7 @@ def _rollup_from(f: Filters, ranges: list[tuple[int, int]], group: tuple[str, ..
 		q = q.join(Theme).on(Rollup.thematic_area == Theme.name)
 	q = q.where(Programme.status.isin(REPORTED_STATUSES))
 	q = q.where(Criterion.any([Rollup.period == a if a == b else Rollup.period[a:b] for a, b in ranges]))
-	if f.beneficiary_state:
-		q = q.where(Rollup.beneficiary_state == f.beneficiary_state)
-	if f.regional_group:
-		q = q.where(State.regional_group == f.regional_group)
-	if f.thematic_area:
-		q = q.where(Rollup.thematic_area == f.thematic_area)
-	if f.category:
-		q = q.where(Theme.category == f.category)
-	if f.lead_agency:
-		q = q.where(Programme.lead_agency == f.lead_agency)
-	if f.donor:
-		funded = frappe.qb.from_(FundingLine).select(FundingLine.parent).where(FundingLine.donor == f.donor)
-		q = q.where(Rollup.programme.isin(funded))
-	if f.programmes is not None:
-		q = q.where(_In(Rollup.programme, f.programmes))
-	return q
+	return _within(q, f, Rollup)
 
 
 def delivery_with_budgets(f: Filters, by: str | None = None) -> list[dict]:
