@@ -532,6 +532,41 @@ class TestPublishedResults(FrappeTestCase):
 		self.assertEqual(first.baseline, "<5")  # a baseline count of 2
 		self.assertEqual((first.achievement, first.light), (None, "grey"))
 
+	def test_the_public_results_table_is_kept_across_activity_edits_and_follows_the_framework(self):
+		from ta_programmes import transparency as T
+		from ta_programmes.transparency.cache import RESULTS_GENERATION_KEY
+		from ta_programmes.transparency.public_report import _figure, published_results, results_table
+
+		def straight():  # the table as computed for this programme alone
+			rows = M.latest_by_indicator(M.published([self.programme], 5, rounding=True))
+			return [
+				[self.programme, f"{r.code} {T.plain(r.title)}", r.period or "", _figure(r.baseline), _figure(r.target),
+				 _figure(r.actual), "" if r.achievement is None else f"{r.achievement:g}%"]
+				for r in sorted(rows, key=lambda x: x.code or "")
+			]
+
+		def shown():
+			return results_table([self.programme], {self.programme: self.programme}, 5)["rows"]
+
+		T.clear_public_cache()
+		frappe.db.commit()  # a clear without a document moves the results generation, again on commit
+		self.assertTrue(shown(), "the programme's indicator is in the table")
+		self.assertEqual(straight(), shown())
+		generation = frappe.cache.get_value(RESULTS_GENERATION_KEY)
+		# An edit of a programme or an activity leaves the results generation (and the rows) as they are ...
+		T.clear_public_cache(frappe.get_doc("TA Programme", self.programme), "on_update")
+		frappe.db.commit()
+		self.assertEqual(frappe.cache.get_value(RESULTS_GENERATION_KEY), generation)
+		self.assertIn(self.programme, {r[0] for r in published_results(5)})
+		# ... a changed actual, saved as a document, moves it: the table shows the new figure.
+		total = frappe.get_doc("TA Indicator Actual", {"indicator": self.indicator, "period": "2026", "category": ("is", "not set")})
+		total.value = 40
+		total.save()
+		self.assertNotEqual(frappe.cache.get_value(RESULTS_GENERATION_KEY), generation)
+		row = next(r for r in shown() if r[2] == "2026")
+		self.assertEqual(row[5], 40)
+		self.assertEqual(straight(), shown())
+
 	def test_the_iati_file_carries_results_and_validates(self):
 		from lxml import etree
 

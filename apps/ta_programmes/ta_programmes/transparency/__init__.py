@@ -19,6 +19,8 @@ from ta_programmes.transparency.cache import (  # noqa: F401
 	CACHE_KEY,
 	CACHE_SECONDS,
 	GENERATION_KEY,
+	RESULTS_DOCTYPES,
+	RESULTS_GENERATION_KEY,
 	cached,
 	clear_public_cache,
 )
@@ -71,6 +73,7 @@ from ta_programmes.transparency.public_report import (  # noqa: F401
 	public_programme,
 	public_report,
 	public_report_cached,
+	published_results,
 	results_table,
 )
 from ta_programmes.transparency.published import (  # noqa: F401

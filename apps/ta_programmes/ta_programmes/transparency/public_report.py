@@ -339,16 +339,15 @@ def concerns_table() -> dict:
 
 def results_table(programmes: list[str], titles: dict[str, str], k: int) -> dict:
 	"""Results of the reported programmes: each indicator's latest period with a published actual
-	(else its first), for Guests (counts suppressed and rounded; see results.published)."""
-	from ta_programmes import results as M
-
-	rows = M.latest_by_indicator(M.published(programmes, k, rounding=True))
+	(else its first), for Guests (counts suppressed and rounded; see results.published). The rows
+	of every programme are computed once per results generation (:func:`published_results`) and
+	those of ``programmes`` kept: an edit of an activity or a programme, or another filter, does
+	not recompute them."""
+	chosen = set(programmes or ())
+	rows = [r for r in published_results(k) if r[0] in chosen]
 	body = [
-		[
-			titles.get(r.programme, r.programme), f"{r.code} {plain(r.title)}", r.period or "", _figure(r.baseline), _figure(r.target),
-			_figure(r.actual), "" if r.achievement is None else f"{r.achievement:g}%",
-		]
-		for r in sorted(rows, key=lambda r: (titles.get(r.programme, ""), r.code or ""))
+		[titles.get(programme, programme), *cells]
+		for programme, _code, *cells in sorted(rows, key=lambda r: (titles.get(r[0], ""), r[1]))
 	]
 	return {
 		"id": "results",
@@ -357,6 +356,29 @@ def results_table(programmes: list[str], titles: dict[str, str], k: int) -> dict
 		"rows": body,
 		"footer": None,
 	}
+
+
+def published_results(k: int) -> list[tuple]:
+	"""Each indicator's latest published row, of every programme, as the public results table
+	shows it: ``(programme, code, indicator, period, baseline, target, actual, % of target)``, in
+	no language (figures as numbers or the privacy rules' marks). Cached per results generation
+	(``cache.RESULTS_GENERATION_KEY``): the indicators, targets and actuals of a decade take about
+	a second to read and publish; an indicator's rows depend on nothing but its own records, so
+	the rows of a set of programmes are these rows of its programmes."""
+	from ta_programmes import results as M
+	from ta_programmes.transparency.cache import RESULTS_GENERATION_KEY
+
+	def compute() -> list[tuple]:
+		programmes = frappe.get_all("TA Programme", pluck="name", order_by="name asc")
+		return [
+			(
+				r.programme, r.code or "", f"{r.code} {plain(r.title)}", r.period or "", _figure(r.baseline), _figure(r.target),
+				_figure(r.actual), "" if r.achievement is None else f"{r.achievement:g}%",
+			)
+			for r in M.latest_by_indicator(M.published(programmes, k, rounding=True))
+		]
+
+	return cached("public-results", {"k": k}, compute, generation_key=RESULTS_GENERATION_KEY)
 
 
 def _figure(value) -> str | int | float:
