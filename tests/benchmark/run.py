@@ -1,7 +1,7 @@
 """Benchmark of ta_programmes' hot paths, each measured against the straightforward way of doing it.
 
     /root/frappe-bench/env/bin/python tests/benchmark/run.py --site perf.localhost [--size tiny|full] [--generate]
-        [--sites-path PATH] [--port 8020] [--workers 2] [--skip-http] [--load-seconds 60] [--external N]
+        [--sites-path PATH] [--port 8020] [--workers 2] [--threads 4] [--skip-http] [--load-seconds 60] [--external N]
         [--time-bulk SCRATCH_SITE] [--only a,b] [--skip a,b] [--profile DIR] [--json FILE] [--markdown]
 
 One run, one site, every target of issue 13 side by side:
@@ -1287,13 +1287,14 @@ def free_port(preferred: int) -> int:
 class Server:
 	"""gunicorn from the bench's env, on loopback, stopped (its process group) at the end."""
 
-	def __init__(self, bench: Path, port: int, workers: int = 2):
-		self.bench, self.port, self.workers = bench, port, workers
+	def __init__(self, bench: Path, port: int, workers: int = 2, threads: int = 4):
+		self.bench, self.port, self.workers, self.threads = bench, port, workers, threads
 		self.proc = None
 		self.log = open(bench / "logs" / f"benchmark-gunicorn-{port}.log", "w")
 
 	def start(self, site: str) -> None:
 		cmd = [str(self.bench / "env" / "bin" / "gunicorn"), "-b", f"127.0.0.1:{self.port}", "-w", str(self.workers), "-t", "120",
+			   *(["--worker-class", "gthread", "--threads", str(self.threads)] if self.threads > 1 else []),
 			   "frappe.app:application", "--preload"]
 		self.proc = subprocess.Popen(cmd, cwd=self.bench / "sites", stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
 		deadline = time.time() + 90
@@ -1515,10 +1516,11 @@ def http_row(run: Run, key: str, label: str, r: dict, extra: str = "") -> None:
 def measure_http(run: Run, ctx, bench: Path) -> None:
 	args, size, site = ctx.args, ctx.size, ctx.args.site
 	inv = ctx.invalidate.for_threads()
-	print(f"== (i) HTTP: gunicorn ({args.workers} workers) on 127.0.0.1, {CLIENTS} concurrent clients, Accept-Encoding: gzip")
+	kind = f"{args.workers} gthread workers x {args.threads} threads" if args.threads > 1 else f"{args.workers} sync workers"
+	print(f"== (i) HTTP: gunicorn ({kind}) on 127.0.0.1, {CLIENTS} concurrent clients, Accept-Encoding: gzip")
 	auth = api_auth()
 	port = free_port(args.port)
-	server = Server(bench, port, args.workers)
+	server = Server(bench, port, args.workers, args.threads)
 	ctx.server = server
 	server.start(site)
 	eps = endpoints(auth)
@@ -1720,6 +1722,10 @@ def main(argv=None) -> int:
 	parser.add_argument("--sites-path", default=None)
 	parser.add_argument("--port", type=int, default=8020)
 	parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+	parser.add_argument(
+		"--threads", type=int, default=4,
+		help="threads per gunicorn worker (gthread, as deploy/resources/ta-entrypoint.sh runs it; default 4); 1: sync workers",
+	)
 	parser.add_argument("--skip-http", action="store_true")
 	parser.add_argument("--load-seconds", type=float, default=None, help="length of the load test (default: 60 s, tiny 5 s)")
 	parser.add_argument("--external", type=int, default=None, metavar="N",
