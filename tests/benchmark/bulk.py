@@ -68,6 +68,8 @@ from pathlib import Path
 
 import frappe
 from dateutil.relativedelta import relativedelta
+from pymysql.converters import escape_string as _escape_string
+
 from ta_programmes.core import constants as C
 from ta_programmes.core import oversight as core_oversight
 from ta_programmes.core import rules as R
@@ -155,12 +157,6 @@ def _lit(value) -> str:
 	return "'" + _escape_string(str(value)) + "'"
 
 
-def _escape_string(value: str) -> str:
-	from pymysql.converters import escape_string
-
-	return escape_string(value)
-
-
 class Writer:
 	"""Buffers rows per doctype and writes them in multi-row INSERTs of ``chunk`` rows.
 
@@ -200,7 +196,8 @@ class Writer:
 			self.db_seconds += time.perf_counter() - started
 			return
 		columns = ", ".join(f"`{f}`" for f in fields)
-		values = ",".join("(" + ",".join(_lit(v) for v in r) + ")" for r in rows)
+		# map over a list comprehension: about 1.7 million values at the decade, the writer's main cost
+		values = ",".join(["(" + ",".join(map(_lit, r)) + ")" for r in rows])
 		self._send(f"INSERT INTO `tab{doctype}` ({columns}) VALUES {values}")
 
 	def _send(self, sql: str) -> None:
@@ -555,7 +552,7 @@ class Generator:
 		self.counters["TA Trainer"] += self.n_trainers
 		self.w.drain()
 		for i in range(0, len(auth), 2000):
-			values = ",".join("(" + ",".join(_lit(v) for v in r) + ")" for r in auth[i : i + 2000])
+			values = ",".join(["(" + ",".join(map(_lit, r)) + ")" for r in auth[i : i + 2000]])
 			frappe.db.sql(f"INSERT INTO `__Auth` (`doctype`, `name`, `fieldname`, `password`, `encrypted`) VALUES {values}")  # nosemgrep: frappe-using-db-sql -- the decade-scale generator writes and checks in bulk SQL by design (see its docstring)
 		self.p.done(f"{self.n_trainers}")
 
