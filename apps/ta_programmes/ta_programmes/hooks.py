@@ -125,6 +125,8 @@ before_request = [
 # JSON responses gzipped for clients that accept it (a decade of the desk report is 0.7 MB of JSON);
 # which server answered a read, when the site asks for it (ta_replica_debug_header)
 after_request = ["ta_programmes.transparency.web.after_request", "ta_programmes.replica.after_request"]
+# /transparency found before Frappe's web form and document checks (see transparency.web.TransparencyPage)
+page_renderer = ["ta_programmes.transparency.web.TransparencyPage"]
 
 website_route_rules = [
 	{"from_route": "/my-programmes", "to_route": "my_programmes"},

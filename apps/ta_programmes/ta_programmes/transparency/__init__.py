@@ -93,6 +93,7 @@ from ta_programmes.transparency.published import (  # noqa: F401
 from ta_programmes.transparency.web import (  # noqa: F401
 	GZIP_LEVEL,
 	GZIP_MIN_BYTES,
+	TransparencyPage,
 	after_request,
 	before_request,
 )

@@ -4,6 +4,8 @@ keep, and JSON responses gzipped for clients that accept it."""
 from __future__ import annotations
 
 import frappe
+from frappe.website.page_renderers.base_renderer import BaseRenderer
+from frappe.website.page_renderers.template_page import TemplatePage
 
 from ta_programmes.transparency.published import settings
 
@@ -18,6 +20,25 @@ def before_request() -> None:
 	plain_get = request.method in ("GET", "HEAD") and not request.args and not request.content_length
 	if not plain_get or request.cookies.get("sid", "Guest") not in ("", "Guest") or not settings().public_page_enabled:
 		frappe.local.no_cache = True
+
+
+class TransparencyPage(TemplatePage):
+	"""/transparency, rendered as Frappe renders any www page (the same template, context and page
+	cache), but found first (hook ``page_renderer``): before it, Frappe asks on every request
+	whether a web form or a document's web view has the route, which builds a werkzeug routing
+	map of the web forms and queries the database: about half of a page-cache hit's time. Any
+	other path is left to Frappe's renderers, without looking for a file."""
+
+	PATH = "transparency"
+
+	def __init__(self, path, http_status_code=None):
+		if (path or "").strip("/ ") == self.PATH:
+			super().__init__(path, http_status_code)
+		else:
+			BaseRenderer.__init__(self, path, http_status_code)
+
+	def can_render(self):
+		return self.path == self.PATH and super().can_render()
 
 
 # JSON responses (desk reports, lists, the API) are compressed for clients that accept gzip: a
