@@ -567,6 +567,24 @@ class TestPublishedResults(FrappeTestCase):
 		self.assertEqual(row[5], 40)
 		self.assertEqual(straight(), shown())
 
+	def test_the_page_shows_the_results_of_the_programmes_it_lists_and_the_csv_all(self):
+		from ta_programmes import transparency as T
+
+		def results_of(report):
+			table = next(t for t in report["tables"] if t["id"] == "results")
+			return {row[0] for row in table["rows"]}
+
+		T.clear_public_cache()
+		title = frappe.db.get_value("TA Programme", self.programme, "title")
+		everything = T.public_report(T.Filters())
+		self.assertIn(title, results_of(everything))
+		first = T.public_report(T.Filters(), page=1)
+		page = next(n for n in range(1, first["pages"] + 1) if any(p["name"] == self.programme for p in T.public_report(T.Filters(), page=n)["programmes"]))
+		listed = T.public_report(T.Filters(), page=page)
+		self.assertIn(title, results_of(listed))
+		self.assertLessEqual(results_of(listed), {p["title"] for p in listed["programmes"]})
+		self.assertEqual(results_of(T.public_report(T.Filters(), page=first["pages"] + 1)), set())
+
 	def test_the_iati_file_carries_results_and_validates(self):
 		from lxml import etree
 
