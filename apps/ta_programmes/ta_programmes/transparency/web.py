@@ -41,21 +41,23 @@ class TransparencyPage(TemplatePage):
 		return self.path == self.PATH and super().can_render()
 
 
-# JSON responses (desk reports, lists, the API) are compressed for clients that accept gzip: a
-# decade of the desk report is 0.7 MB of JSON per programme, 0.1 MB gzipped (level 1, as nginx's
-# default, about 3 ms). Off with the site setting "ta_gzip_json": 0 (a proxy compressing instead).
+# JSON responses (desk reports, lists, the API) and web pages are compressed for clients that accept
+# gzip: a decade of the desk report is 0.7 MB of JSON per programme, 0.1 MB gzipped (level 1, as
+# nginx's default, about 3 ms); /transparency is 0.3 MB of HTML, 40 kB gzipped. Off with the site
+# setting "ta_gzip_json": 0 (a proxy compressing instead).
 GZIP_MIN_BYTES = 1024
 GZIP_LEVEL = 1
+GZIP_TYPES = frozenset(("application/json", "text/html"))
 
 
 def after_request(response=None, request=None) -> None:
-	"""after_request hook: gzip a JSON response of more than 1 kB when the client accepts gzip.
+	"""after_request hook: gzip a JSON or HTML response of more than 1 kB when the client accepts gzip.
 	Files, streamed responses and anything already encoded are left alone."""
 	import gzip
 
 	if response is None or request is None or not frappe.conf.get("ta_gzip_json", 1):
 		return
-	if response.direct_passthrough or response.is_streamed or response.mimetype != "application/json":
+	if response.direct_passthrough or response.is_streamed or response.mimetype not in GZIP_TYPES:
 		return
 	if "Content-Encoding" in response.headers or not request.accept_encodings["gzip"]:
 		return
