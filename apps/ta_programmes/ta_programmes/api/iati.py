@@ -275,7 +275,16 @@ def concern_results(programmes: list[str]) -> dict[str, list[I.IatiResult]]:
 
 def iati_results(programmes: list[str], k: int) -> dict[str, list[I.IatiResult]]:
 	"""Per programme, its results framework as IATI ``result`` elements, every value as published
-	to Guests (results.published: suppressed below k, rounded, averages over k people only)."""
+	to Guests (results.published: suppressed below k, rounded, averages over k people only).
+	Cached per list of programmes (a chunk of the file) until a results framework changes
+	(``transparency.cache.RESULTS_GENERATION_KEY``): an activity's or a programme's edit leaves
+	them as they are, and reading a chunk's results took most of the file's time."""
+	from ta_programmes.transparency.cache import RESULTS_GENERATION_KEY
+
+	return T.cached("iati-results", {"programmes": programmes, "k": k}, lambda: _iati_results(programmes, k), RESULTS_GENERATION_KEY)
+
+
+def _iati_results(programmes: list[str], k: int) -> dict[str, list[I.IatiResult]]:
 	from ta_programmes import results as M
 
 	by_programme: dict[str, list] = defaultdict(list)

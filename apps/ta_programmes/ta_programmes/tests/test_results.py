@@ -567,6 +567,33 @@ class TestPublishedResults(FrappeTestCase):
 		self.assertEqual(row[5], 40)
 		self.assertEqual(straight(), shown())
 
+	def test_the_iati_results_are_kept_until_a_results_framework_changes(self):
+		from lxml import etree
+
+		from ta_programmes import transparency as T
+		from ta_programmes.api.iati import build
+
+		def actuals():
+			doc = etree.fromstring(build())
+			activity = next(a for a in doc.findall("iati-activity") if a.findtext("iati-identifier").endswith(self.programme))
+			return [a.get("value") for a in activity.iter("actual")]
+
+		T.clear_public_cache()
+		frappe.db.commit()
+		self.assertIn("25", actuals())
+		T.clear_public_cache(frappe.get_doc("TA Programme", self.programme), "on_update")  # kept across other edits
+		self.assertEqual(actuals(), actuals())
+		total = frappe.get_doc("TA Indicator Actual", {"indicator": self.indicator, "period": "2026", "category": ("is", "not set")})
+		total.value = 33
+		total.save()  # a results framework changes: the file shows it
+		try:
+			self.assertIn("35", actuals())  # rounded to base 5
+			self.assertNotIn("25", actuals())
+		finally:
+			total.reload()
+			total.value = 23
+			total.save()
+
 	def test_the_page_shows_the_results_of_the_programmes_it_lists_and_the_csv_all(self):
 		from ta_programmes import transparency as T
 
