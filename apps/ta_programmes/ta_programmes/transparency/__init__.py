@@ -86,6 +86,7 @@ from ta_programmes.transparency.published import (  # noqa: F401
 	donor_commitments,
 	oversight_status,
 	programme_children,
+	programmes_covering,
 	public_filter_options,
 	reported_programmes,
 	settings,

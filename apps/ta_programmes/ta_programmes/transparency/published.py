@@ -16,6 +16,9 @@ from ta_programmes.transparency.filters import (
 	Filters,
 	FundingLine,
 	Programme,
+	ProgrammeState,
+	State,
+	Theme,
 	Trainer,
 	_In,
 )
@@ -42,8 +45,15 @@ def reported_programmes(f: Filters, with_experts: bool = True, lists: bool = Tru
 	filters = {"status": ("in", REPORTED_STATUSES)}
 	if f.lead_agency:
 		filters["lead_agency"] = f.lead_agency
-	if f.programmes is not None:
-		filters["name"] = ("in", f.programmes or [""])
+	narrowing = any((f.donor, f.beneficiary_state, f.regional_group, f.thematic_area, f.category))
+	# The programmes a filter on what they cover selects, found in their child tables (instead of
+	# reading every programme's lists to test them here); None: no such filter.
+	matching = programmes_covering(f) if narrowing else None
+	if f.programmes is not None or matching is not None:
+		names = f.programmes if f.programmes is not None else sorted(matching)
+		if matching is not None:
+			names = [n for n in names if n in matching]
+		filters["name"] = ("in", names or [""])
 	programmes = frappe.get_all(
 		"TA Programme",
 		filters=filters,
@@ -53,28 +63,57 @@ def reported_programmes(f: Filters, with_experts: bool = True, lists: bool = Tru
 		],
 		order_by="planned_start desc",
 	)
-	if lists or any((f.donor, f.beneficiary_state, f.regional_group, f.thematic_area, f.category)):
+	if lists:
 		add_lists(programmes)
-	groups = dict(frappe.get_all("TA Beneficiary State", fields=["name", "regional_group"], as_list=True))
-	categories = dict(frappe.get_all("TA Thematic Area", fields=["name", "category"], as_list=True))
 	overridden = overrides_by_programme(None)  # every programme's: a small table
 	experts = consenting_experts([p.name for p in programmes]) if with_experts else {}
 	out = []
 	for p in programmes:
-		if f.donor and f.donor not in p.donors:
-			continue
-		if f.beneficiary_state and f.beneficiary_state not in p.states:
-			continue
-		if f.regional_group and f.regional_group not in {groups.get(s) for s in p.states}:
-			continue
-		if f.thematic_area and f.thematic_area not in p.themes:
-			continue
-		if f.category and f.category not in {categories.get(t) for t in p.themes}:
+		if matching is not None and p.name not in matching:
 			continue
 		p.overrides = overridden.get(p.name, 0)
 		p.experts = experts.get(p.name, [])
 		out.append(p)
 	return out
+
+
+def programmes_covering(f: Filters) -> set[str]:
+	"""The programmes whose states, themes and funding lines (the lists :func:`add_lists` reads)
+	satisfy the filters on what a programme covers: a donor among its funding lines, a state (or
+	a state of a regional group) among its states, a thematic area (or one of a category) among its
+	themes. Values compared exactly, as the lists were (the database's collation ignores case)."""
+	sets = []
+	if f.donor:
+		rows = frappe.qb.from_(FundingLine).select(FundingLine.parent, FundingLine.donor).where(
+			(FundingLine.parenttype == "TA Programme") & (FundingLine.donor == f.donor)
+		).run()
+		sets.append({parent for parent, donor in rows if donor == f.donor})
+	if f.beneficiary_state or f.regional_group:
+		q = frappe.qb.from_(ProgrammeState).select(ProgrammeState.parent, ProgrammeState.beneficiary_state).where(
+			ProgrammeState.parenttype == "TA Programme"
+		)
+		if f.beneficiary_state:
+			rows = q.where(ProgrammeState.beneficiary_state == f.beneficiary_state).run()
+			sets.append({parent for parent, state in rows if state == f.beneficiary_state})
+		if f.regional_group:
+			groups = dict(frappe.qb.from_(State).select(State.name, State.regional_group).run())
+			states = [name for name, group in groups.items() if group == f.regional_group]
+			rows = q.where(ProgrammeState.beneficiary_state.isin(states or [""])).run()
+			sets.append({parent for parent, state in rows if groups.get(state) == f.regional_group})
+	if f.thematic_area or f.category:
+		ProgrammeTheme = frappe.qb.DocType("TA Programme Theme")
+		q = frappe.qb.from_(ProgrammeTheme).select(ProgrammeTheme.parent, ProgrammeTheme.thematic_area).where(
+			ProgrammeTheme.parenttype == "TA Programme"
+		)
+		if f.thematic_area:
+			rows = q.where(ProgrammeTheme.thematic_area == f.thematic_area).run()
+			sets.append({parent for parent, theme in rows if theme == f.thematic_area})
+		if f.category:
+			categories = dict(frappe.qb.from_(Theme).select(Theme.name, Theme.category).run())
+			themes = [name for name, category in categories.items() if category == f.category]
+			rows = q.where(ProgrammeTheme.thematic_area.isin(themes or [""])).run()
+			sets.append({parent for parent, theme in rows if categories.get(theme) == f.category})
+	return set.intersection(*sets) if sets else set()
 
 
 # A programme's lists that filters and the public summary read: key, child doctype, field.
