@@ -90,12 +90,20 @@ def public_csv(**kwargs):
 @frappe.whitelist(allow_guest=True, methods=["GET"])
 @reads_from_replica
 def public_pdf(**kwargs):
+	from ta_programmes.i18n import public_lang
+
 	values = _public_values(kwargs)
-	report = T.public_report_cached(values)
+	# The file itself is kept like the report's data (per filters and language, until what is
+	# published changes): the decade's unfiltered PDF takes seconds to lay out, once.
+	content = T.cached(
+		"public-pdf",
+		{"values": sorted(values.items()), "lang": public_lang()},
+		lambda: T.public_pdf_bytes(T.public_report_cached(values)),
+	)
 	frappe.response.update(
 		type="download",
 		filename="ta-transparency.pdf",
-		filecontent=T.public_pdf_bytes(report),
+		filecontent=content,
 		content_type="application/pdf",
 	)
 

@@ -143,6 +143,25 @@ class TestPublicOutputsLeakNothing(TransparencyCase):
 		consenting = [t["full_name"] for t in self.trainers if t["consent_public_profile"]]
 		self.assertTrue(any(name in page.get_data(as_text=True) for name in consenting), "consenting experts are named")
 
+	def test_public_pdf_is_laid_out_once_per_change(self):
+		"""A Guest asking again for the same PDF gets the kept file (laying out the decade takes
+		seconds); a change to what is published makes a new one."""
+		from unittest import mock
+
+		url = "/api/method/ta_programmes.api.transparency.public_pdf?regional_group=African"
+		T.clear_public_cache()
+		frappe.db.commit()
+		with mock.patch.object(T, "public_pdf_bytes", wraps=T.public_pdf_bytes) as layout:
+			first = f.rest("GET", url)
+			second = f.rest("GET", url)
+			self.assertEqual((first.status_code, second.status_code), (200, 200))
+			self.assertEqual(first.data, second.data)
+			self.assertEqual(layout.call_count, 1)
+			T.clear_public_cache()
+			frappe.db.commit()
+			self.assertEqual(f.rest("GET", url).status_code, 200)
+			self.assertEqual(layout.call_count, 2)
+
 	def test_markup_in_a_title_renders_inert(self):
 		f.approved("<script>alert(1)</script>")
 		frappe.db.commit()
