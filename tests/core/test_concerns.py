@@ -273,16 +273,36 @@ def test_counts_by_year_add_up(rows):
 def test_the_iati_result_carries_counts_per_year_only():
 	from ta_programmes.core import iati as I
 
-	assert C.iati_result([]) is None
-	r = C.iati_result([{"year": 2026, "received": 3, "assessed": 2, "founded": 1}])
+	assert C.iati_result([], 5) is None
+	r = C.iati_result([{"year": 2026, "received": 13, "assessed": 7, "founded": 0}], 5)
 	assert r.type_code == "9"
 	assert [(i.title, i.periods[0].actuals[0].value) for i in r.indicators] == [
-		("Concerns about misuse reported", 3.0),
-		("Concerns assessed", 2.0),
-		("Concerns found founded", 1.0),
+		("Concerns about misuse reported", 15.0),
+		("Concerns assessed", 5.0),
+		("Concerns found founded", 0.0),
 	]
 	xml = I.ET.tostring(I._result(r), encoding="unicode")
 	assert 'type="9"' in xml and "2026-12-31" in xml
+
+
+@given(
+	st.lists(
+		st.tuples(st.integers(2015, 2030), st.integers(0, 40), st.integers(0, 40), st.integers(0, 40)),
+		max_size=6,
+		unique_by=lambda t: t[0],
+	),
+	st.integers(2, 10),
+)
+def test_the_iati_result_publishes_no_small_count(years, k):
+	"""Per programme (often one state), a count from 1 to k - 1 could point at a reporter: no such
+	figure is written, the others are multiples of k (or 0), and nothing else is invented."""
+	counts = [{"year": y, "received": a, "assessed": b, "founded": c} for y, a, b, c in years]
+	r = C.iati_result(counts, k)
+	written = [(i.title, p.start.year, p.actuals[0].value) for i in (r.indicators if r else []) for p in i.periods]
+	for _title, _year, value in written:
+		assert value == 0 or (value >= k and value % k == 0)
+	expected = sum(1 for c in counts for key in ("received", "assessed", "founded") if not 0 < c[key] < k)
+	assert len(written) == expected
 
 
 def _zip(files: dict) -> bytes:

@@ -308,6 +308,7 @@ def test_eligible_sign_off_passes():
 		({"kind": O.OHCHR}, "TA OHCHR Reviewer"),
 		({"organisation": None}, "names the accredited organisation"),
 		({"organisation_accredited": False}, "not accredited"),
+		({"organisation_partners": ("Org B", "Org A")}, "is a partner of the programme"),
 		({"organisation_reviewers": ("cs9@x",)}, "not a reviewer of Org A"),
 		({"decision": O.ENDORSE_WITH_CONDITIONS}, "at least one condition"),
 		({"decision": O.OBJECT, "comments": "  "}, "gives its reasons"),
@@ -387,6 +388,19 @@ def test_the_ohchr_signer_does_not_also_count_for_civil_society():
 		signoff("SO-2", O.CIVIL_SOCIETY, "ohchr@x", "Org A", "African"),
 	)
 	assert O.evaluate(inp).failed == ("quorum",)
+
+
+def test_a_partner_of_the_programme_never_counts_as_its_overseer():
+	"""An organisation that implements, advises or hosts the programme may be accredited and
+	declare no conflict: its endorsement still does not count (checked when the gate runs, so a
+	partner added after its sign-off loses it too)."""
+	inp = approvable("Medium")
+	assert O.evaluate(inp).approvable
+	partner = tuple(replace(s, independent=False) if s.kind == O.CIVIL_SOCIETY else s for s in inp.signoffs)
+	decision = O.evaluate(replace(inp, signoffs=partner))
+	assert decision.failed == ("quorum",)
+	assert set(decision.signoff_states[s.name] for s in partner if s.kind == O.CIVIL_SOCIETY) == {"partner"}
+	assert "is a partner of the programme" in " ".join(decision.check("quorum").messages())
 
 
 def test_accreditation_is_checked_when_the_gate_runs():

@@ -108,6 +108,8 @@ for _doctype in VISIBILITY:
 
 # Donors get no "Document Follow" digest e-mail (it carries the timeline they do not see; see notify.py).
 doc_events["User"] = {"validate": "ta_programmes.notify.no_digests_for_donors"}
+# ... nor the text of a mention or assignment on a record they may not read (notify.py).
+doc_events["Notification Log"] = {"before_insert": "ta_programmes.notify.nothing_a_donor_may_not_read"}
 
 # Attaching a file to a record of the app needs write permission on it (Frappe asks only for read).
 doc_events["File"] = {

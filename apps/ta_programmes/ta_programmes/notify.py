@@ -135,3 +135,23 @@ def no_digests_for_donors(doc, method=None) -> None:
 	roles = {r.role for r in doc.get("roles") or []}
 	if DONOR in roles and not roles & UNRESTRICTED_ROLES:
 		doc.document_follow_notify = 0
+		# nor offered in @mentions: Frappe mails a mention's comment text without asking whether
+		# the mentioned user may read the record
+		doc.allowed_in_mentions = 0
+
+
+def nothing_a_donor_may_not_read(doc, method=None) -> None:
+	"""Notification Log ``before_insert``: a notification to a donor about a record the donor may
+	not read (an @mention in a sign-off's comments, an assignment, a share) keeps neither the
+	comment's text nor the record's title, in the desk or in the e-mail Frappe sends from it."""
+	from ta_programmes.permissions import is_restricted_donor
+
+	user = doc.get("for_user")
+	if not (user and doc.get("document_type") and doc.get("document_name")) or not is_restricted_donor(user):
+		return
+	if frappe.has_permission(doc.document_type, "read", doc=doc.document_name, user=user):
+		return
+	from ta_programmes.i18n import language_of
+
+	doc.subject = _("You were named on a record that your account cannot open.", lang=language_of(user))
+	doc.email_content = None

@@ -129,11 +129,13 @@ def gate_input(programme, approver: str | None, scope: dict | None = None) -> co
 	for c in _children("TA Sign-off Condition", [s.name for s in rows], "condition"):
 		conditions.setdefault(c.parent, []).append(c)
 	voices = accredited_reviewers({s.organisation for s in rows if s.organisation})
+	partners = {r.partner for r in programme.get("partners") or [] if r.partner}
 	signoffs = [
 		core.SignOff(
 			s.name, s.kind, s.organisation, s.regional_group, s.signer, s.decision, get_datetime(s.signed_on),
 			getdate(s.valid_until), json.loads(s.scope_snapshot or "{}"), _items(conditions.get(s.name, []), "condition"),
 			accredited=s.kind != core.CIVIL_SOCIETY or (s.organisation, s.signer) in voices,
+			independent=s.organisation not in partners,
 		)
 		for s in rows
 	]

@@ -39,7 +39,8 @@ def statement_donors(donor: object = None) -> list[str]:
 				title=_("Not Permitted"),
 			)
 		return [donor] if donor else own
-	if not frappe.has_permission("TA Programme", "read"):
+	# staff who may read the donors (the programme office; not the reviewers, who see no donor)
+	if not (frappe.has_permission("TA Programme", "read") and frappe.has_permission("TA Donor", "read")):
 		frappe.throw(
 			_("Not permitted to download donor statements."), frappe.PermissionError, title=_("Not Permitted")
 		)

@@ -184,7 +184,7 @@ def _chunk(names: list[str], lookups: frappe._dict, generated: datetime) -> Iter
 	themes = _by_parent("TA Programme Theme", names, ["thematic_area"], "idx asc")
 	donors = _by_parent("TA Funding Line", names, ["donor"], "idx asc")
 	results = iati_results(names, lookups.k)
-	concerns = concern_results(names)
+	concerns = concern_results(names, lookups.k)
 	for name in names:
 		p = programmes.get(name)
 		if p is None:  # deleted since the list was read (only outside a transaction)
@@ -251,9 +251,10 @@ def number(value) -> float | None:
 DIMENSION_NAMES = {"Sex": "sex", "Institution type": "institution type", "Beneficiary state": "beneficiary state"}
 
 
-def concern_results(programmes: list[str]) -> dict[str, list[I.IatiResult]]:
+def concern_results(programmes: list[str], k: int) -> dict[str, list[I.IatiResult]]:
 	"""Per programme: how many concerns about it were reported, assessed and found founded, per
-	year (as ``concerns.public_counts`` counts them), in one query."""
+	year (as ``concerns.public_counts`` counts them), in one query; small counts left out and the
+	others rounded to base ``k`` (``core.concerns.iati_result``)."""
 	from ta_programmes import concerns
 	from ta_programmes.core import concerns as core
 
@@ -267,7 +268,7 @@ def concern_results(programmes: list[str]) -> dict[str, list[I.IatiResult]]:
 		rows[r.programme].append((get_datetime(r.received_on or r.creation), r.status, r.outcome))
 	out = {}
 	for programme, counted in rows.items():
-		result = core.iati_result(core.counts_by_year(counted))
+		result = core.iati_result(core.counts_by_year(counted), k)
 		if result:
 			out[programme] = [result]
 	return out

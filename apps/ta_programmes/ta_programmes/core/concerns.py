@@ -369,30 +369,38 @@ COUNTED = (
 )
 
 
-def iati_result(counts: list[dict]):
-	"""A programme's concern counts per year as an IATI ``result`` (counts only)."""
+def iati_result(counts: list[dict], k: int):
+	"""A programme's concern counts per year as an IATI ``result`` (counts only), as Guests may
+	have them: a year's count from 1 to k - 1 is left out (one programme is often one state: a
+	small count could point at a reporter), the others rounded to base k (``privacy.rounded``);
+	an indicator with no year left is left out, and the result with no indicator left."""
 	from .iati import (  # core.iati needs core.oversight, which needs this
 		IatiActual,
 		IatiIndicator,
 		IatiPeriod,
 		IatiResult,
 	)
+	from .privacy import rounded
 
-	if not counts:
+	indicators = []
+	for key, title in COUNTED:
+		periods = [
+			IatiPeriod(date(y["year"], 1, 1), date(y["year"], 12, 31), None, [IatiActual(float(rounded(y[key], k)))])
+			for y in counts
+			if not 0 < y[key] < k
+		]
+		if periods:
+			indicators.append(
+				IatiIndicator(
+					title=title,
+					measure="1",
+					ascending=False,
+					baseline_year=None,
+					baseline_date=None,
+					baseline_value=None,
+					periods=periods,
+				)
+			)
+	if not indicators:
 		return None
-	indicators = [
-		IatiIndicator(
-			title=title,
-			measure="1",
-			ascending=False,
-			baseline_year=None,
-			baseline_date=None,
-			baseline_value=None,
-			periods=[
-				IatiPeriod(date(y["year"], 1, 1), date(y["year"], 12, 31), None, [IatiActual(float(y[key]))])
-				for y in counts
-			],
-		)
-		for key, title in COUNTED
-	]
 	return IatiResult(IATI_OTHER_RESULT, _("Human-rights concerns about the assistance (counts)"), indicators)

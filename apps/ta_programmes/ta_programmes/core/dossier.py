@@ -51,6 +51,8 @@ SIGNOFF_STATE_LABELS = {
 	"stale": _("Scope changed"),
 	"superseded": _("Superseded"),
 	"objection": _("Standing objection"),
+	"unaccredited": _("Not counted: accreditation"),
+	"partner": _("Not counted: partner of the programme"),
 	"cancelled": _("Cancelled"),
 	"submitted": _("Submitted"),
 }

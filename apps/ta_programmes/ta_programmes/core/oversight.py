@@ -136,6 +136,9 @@ class SignOff:
 	# Civil society: the organisation is still accredited and the signer still one of its
 	# reviewers when the gate runs (checked then, not only at signing).
 	accredited: bool = True
+	# ... and is not one of the programme's partners (implementing it, advising or hosting it):
+	# an organisation does not oversee its own work, whatever it declared
+	independent: bool = True
 
 	@property
 	def position(self) -> tuple[str, str, str]:
@@ -330,7 +333,8 @@ def evaluate(inp: GateInput) -> Decision:
 	ohchr = [s for s in endorsements if s.kind == OHCHR]
 	civil = [s for s in endorsements if s.kind == CIVIL_SOCIETY]
 	unaccredited = [s for s in civil if not s.accredited]
-	civil = [s for s in civil if s.accredited]
+	partners = [s for s in civil if s.accredited and not s.independent]
+	civil = [s for s in civil if s.accredited and s.independent]
 
 	states: dict[str, str] = {name: "superseded" for name in superseded}
 	stale: dict[str, tuple[str, ...]] = {}
@@ -338,6 +342,8 @@ def evaluate(inp: GateInput) -> Decision:
 		changed = changed_fields(s.scope, p.scope)
 		if s.kind == CIVIL_SOCIETY and not s.accredited:
 			states[s.name] = "unaccredited"
+		elif s.kind == CIVIL_SOCIETY and not s.independent:
+			states[s.name] = "partner"
 		elif s.decision == OBJECT:
 			states[s.name] = "objection" if s.valid_until >= today else "expired"
 		elif s.valid_until < today:
@@ -351,7 +357,7 @@ def evaluate(inp: GateInput) -> Decision:
 	checks = [
 		_check_review(review),
 		_check_ohchr(ohchr, objections),
-		_check_quorum(civil, risk, policy, ohchr, unaccredited),
+		_check_quorum(civil, risk, policy, ohchr, unaccredited, partners),
 		_check_objections(objections, inp.overrides),
 		_check_segregation(p, inp.approver, inp.approver_roles, endorsements + objections),
 		_check_validity(endorsements, states, stale),
@@ -418,7 +424,12 @@ def independent_endorsements(civil: list[SignOff], ohchr: list[SignOff] = ()) ->
 
 
 def _check_quorum(
-	civil: list[SignOff], risk: str | None, policy: Policy, ohchr: list[SignOff] = (), unaccredited: list[SignOff] = ()
+	civil: list[SignOff],
+	risk: str | None,
+	policy: Policy,
+	ohchr: list[SignOff] = (),
+	unaccredited: list[SignOff] = (),
+	partners: list[SignOff] = (),
 ) -> Check:
 	if not risk:
 		# Reported once, under "review"; the quorum is assessed as soon as the risk level is known.
@@ -437,6 +448,10 @@ def _check_quorum(
 				reason(_("Sign-off {0} does not count: {1} is no longer accredited, or {2} is no longer one of its reviewers."),
 					s.name, s.organisation, s.signer
 				)
+			)
+		for s in partners:
+			reasons.append(
+				reason(_("Sign-off {0} does not count: {1} is a partner of the programme and cannot oversee it."), s.name, s.organisation)
 			)
 	if risk in HIGH_RISK and policy.regional_spread_at_high:
 		groups = {s.regional_group for s in counted if s.regional_group}  # one person each
@@ -575,6 +590,7 @@ def check_signoff(
 	organisation_accredited: bool,
 	organisation_reviewers: tuple[str, ...],
 	officer: str | None,
+	organisation_partners: tuple[str, ...] = (),
 	programme_status: str,
 	decision: str,
 	conditions: int,
@@ -598,6 +614,8 @@ def check_signoff(
 			raise SignOffRefused(_("A civil-society sign-off names the accredited organisation it speaks for."))
 		if not organisation_accredited:
 			raise SignOffRefused(_("{0} is not accredited for oversight."), organisation)
+		if organisation in organisation_partners:
+			raise SignOffRefused(_("{0} is a partner of the programme and cannot oversee it."), organisation)
 		if signer not in organisation_reviewers:
 			raise SignOffRefused(_("{0} is not a reviewer of {1}."), signer, organisation)
 	if decision == ENDORSE_WITH_CONDITIONS and not conditions:

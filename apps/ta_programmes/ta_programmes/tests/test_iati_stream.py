@@ -91,7 +91,7 @@ def _reference_activity(p, lookups, generated) -> I.IatiActivity:
 
 	description = T.plain(p.summary or frappe.db.get_value("TA Programme", p.name, "objectives") or p.title)
 	first = delivered.first_start
-	concern = core.iati_result(concerns.public_counts(p.name))
+	concern = core.iati_result(concerns.public_counts(p.name), int(T.settings().suppression_k or 5))
 	return I.IatiActivity(
 		identifier_suffix=p.name,
 		title=T.plain(p.title),

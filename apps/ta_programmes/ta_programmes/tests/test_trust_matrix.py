@@ -531,7 +531,7 @@ class TestTrustMatrix(FrappeTestCase):
 			"schedule.find_trainers": (lambda: schedule.find_trainers(activity), "TA Activity", "write"),
 			"donor.statement": (
 				lambda: donor_api.statement("2026-01", "2026-12", donor=self.donor_a),
-				"TA Programme",
+				"TA Donor",  # and TA Programme: a reviewer, who reads programmes but no donor, is refused
 				"read",
 			),
 			"calendar.get_events": (
@@ -577,6 +577,26 @@ class TestTrustMatrix(FrappeTestCase):
 		headers = f.api_auth(self.users[A.DONOR])
 		frappe.db.commit()
 		return f.rest(method, path, headers=headers, **kw)
+
+	def test_a_mention_of_a_donor_on_a_hidden_record_carries_nothing(self):
+		"""Frappe mails an @mention's comment to the mentioned user without asking whether they may
+		read the record: a donor is not offered for mentions, and a notification about a record it
+		may not read keeps neither the text nor the title."""
+		donor = self.users[A.DONOR]
+		self.assertEqual(frappe.db.get_value("User", donor, "allowed_in_mentions"), 0)
+		hidden = frappe.get_all("TA Oversight Sign-off", pluck="name", limit=1)
+		funded = sorted(self.expected["TA Programme"][A.DONOR])[0]
+		self.assertTrue(hidden)
+		for doctype, name, kept in (("TA Oversight Sign-off", hidden[0], False), ("TA Programme", funded, True)):
+			log = frappe.get_doc(
+				{
+					"doctype": "Notification Log", "for_user": donor, "type": "Mention", "document_type": doctype,
+					"document_name": name, "subject": "Mentioned on SECRET-TITLE", "email_content": "<p>SECRET-COMMENT</p>",
+				}
+			).insert(ignore_permissions=True)
+			text = f"{log.subject} {log.email_content or ''}"
+			self.assertEqual("SECRET-COMMENT" in text, kept, doctype)
+			self.assertEqual("SECRET-TITLE" in text, kept, doctype)
 
 	def test_a_donor_cannot_name_hidden_tables_or_fields_in_any_request(self):
 		from urllib.parse import quote

@@ -33,6 +33,7 @@ class TAOversightSignoff(Document):
 				organisation_accredited=bool(org and org.accredited_for_oversight),
 				organisation_reviewers=tuple(r.user for r in org.reviewers) if org else (),
 				officer=programme.programme_officer,
+				organisation_partners=tuple(r.partner for r in programme.get("partners") or []),
 				programme_status=programme.status,
 				decision=self.decision,
 				conditions=len(self.conditions),

@@ -64,7 +64,7 @@ ta_programmes.render_oversight = function (frm) {
 				</tr>`
 			)
 			.join("");
-		const colours = { valid: "green", expired: "orange", stale: "orange", superseded: "gray", cancelled: "gray", objection: "red" };
+		const colours = { valid: "green", expired: "orange", stale: "orange", superseded: "gray", cancelled: "gray", objection: "red", unaccredited: "gray", partner: "gray" };
 		const signoffs = (data.signoffs || [])
 			.map(
 				(s) => `<tr>
