@@ -17,6 +17,7 @@ from frappe.utils import get_datetime, getdate, now_datetime
 
 from ta_programmes import i18n
 from ta_programmes import transparency as T
+from ta_programmes.transparency import cache as TC
 from ta_programmes.api import iati as A
 from ta_programmes.core import iati as I
 from ta_programmes.tests import factories as f
@@ -150,8 +151,12 @@ class TestIatiStream(TransparencyCase):
 		eight queries or more per programme)."""
 		from ta_programmes import results as M
 
-		def queries(limit=None) -> tuple[int, int]:
-			"""(queries outside results.published, calls of results.published)"""
+		def queries(limit=None, results_cached=False) -> tuple[int, int]:
+			"""(queries outside results.published, calls of results.published), the results
+			frameworks read afresh (their cache moved on, as a saved actual does) unless
+			``results_cached``"""
+			if not results_cached:
+				frappe.cache.set_value(TC.RESULTS_GENERATION_KEY, frappe.generate_hash(length=8))
 			counts, inside = [0, 0], [False]
 			sql, published = frappe.db.sql, M.published
 
@@ -176,6 +181,8 @@ class TestIatiStream(TransparencyCase):
 		queries()  # settings and translations cached, as on a running site
 		self.assertEqual(queries(), queries(1), "one chunk: the same queries for all the programmes as for one")
 		self.assertEqual(queries()[1], 1)
+		queries()
+		self.assertEqual(queries(results_cached=True)[1], 0, "the chunk's results are kept until a framework changes")
 		with mock.patch.object(A, "CHUNK", 5):
 			(five, _), (ten, _) = queries(5), queries(10)
 			per_chunk, chunks = ten - five, -(-reported // 5)
