@@ -75,8 +75,7 @@ jinja = {"methods": ["ta_programmes.dossier.ta_approval_dossier"]}
 
 # Desk assets
 app_include_js = "/assets/ta_programmes/js/ta_common.js"
-# Website pages and web forms: accessible contrast and labelled fields (WCAG 2.1 AA)
-web_include_js = "/assets/ta_programmes/js/ta_web.js"
+# Website pages and web forms: accessible contrast (WCAG 2.1 AA); each web form labels its fields in its own script
 web_include_css = "/assets/ta_programmes/css/ta_web.css"
 
 scheduler_events = {
